@@ -1,0 +1,131 @@
+"""The ``workbook`` command: a thin layer over the package's functions.
+
+Errors the user can fix (an unknown item, a missing path, a broken zip) print one line
+and exit 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from autograder import manifest
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="FastAPI Advanced workbook: lessons, checks and the autograder.")
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _items(ids: str | None) -> list[manifest.Item]:
+    course = manifest.load()
+    try:
+        return course.select([i.strip() for i in ids.split(",") if i.strip()] if ids else None)
+    except manifest.UnknownItem as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command("list")
+def list_items(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False
+               ) -> None:
+    """List the course items in order."""
+    course = manifest.load()
+    if as_json:
+        rows = [{"id": i.id, "title": i.title, "section": i.section, "points": i.points,
+                 "source": str(i.source)} for i in course.items]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    grid = Table(title="FastAPI Advanced workbook")
+    for column in ("id", "title", "section", "points"):
+        grid.add_column(column, justify="right" if column == "points" else "left")
+    for item in course.items:
+        grid.add_row(item.id, item.title, item.section, str(item.points))
+    console.print(grid)
+
+
+@app.command()
+def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook list` shows it.")],
+          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None
+          ) -> None:
+    """Run an item's public checks on your exercise file."""
+    from autograder.checks import run_checks
+
+    try:
+        manifest.load().item(item)
+    except manifest.UnknownItem as exc:
+        raise fail(str(exc)) from None
+    if path is not None and not path.is_dir():
+        raise fail(f"no such folder: {path}")
+    report = run_checks(item, path)
+    for line in report.lines():
+        style = "green" if line.startswith("✓") else ("red" if line.startswith("✗") else None)
+        console.print(line, style=style, highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if report.passed else 1)
+
+
+@app.command()
+def grade(
+    submissions: Annotated[list[Path], typer.Argument(help="Folders or .zip files, one per student.")],
+    items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
+    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
+    test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
+    item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per item.")] = 120.0,
+) -> None:
+    """Grade submissions with the hidden suites and print the gradebook."""
+    from autograder import gradebook, grading
+    from autograder.engine import Limits
+    from autograder.submissions import SubmissionError
+
+    selected = _items(items)
+    for out in (json_out, csv_out):
+        if out is not None and not out.parent.is_dir():
+            raise fail(f"cannot write {out}: no such folder {out.parent}")
+    try:
+        results = grading.grade(submissions, selected, workers=workers,
+                                limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout))
+    except SubmissionError as exc:
+        raise fail(str(exc)) from None
+    gradebook.print_table(results, selected, console)
+    if json_out:
+        gradebook.write_json(results, json_out)
+        console.print(f"results JSON: {json_out}")
+    if csv_out:
+        gradebook.write_csv(results, selected, csv_out)
+        console.print(f"CSV gradebook: {csv_out}")
+
+
+@app.command()
+def build(check_only: Annotated[bool, typer.Option("--check", help="Fail if generated files are stale.")] = False,
+          execute: Annotated[bool, typer.Option("--execute/--no-execute", help="Store outputs in notebooks.")] = True,
+          items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
+          ) -> None:
+    """(Authors) Regenerate the exercise stubs and the lesson notebooks from their sources."""
+    from autograder import build as builder
+
+    stale = builder.build_all(check_only=check_only, execute=execute, items=[i.id for i in _items(items)])
+    for path in stale:
+        console.print(f"{'stale' if check_only else 'wrote'}: {path}")
+    if check_only and stale:
+        raise fail(f"{len(stale)} generated file(s) are stale: run `workbook build`", 1)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)

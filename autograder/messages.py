@@ -1,0 +1,61 @@
+"""One readable line about the student's code, from any exception.
+
+Students never see a traceback into the grader or pytest: they see the exception type,
+its text, and the line of *their* file where it happened, or, for a failed check, the
+sentence the check wrote ("GET /books/999 answered 200; a missing book must be 404").
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+MAX_LENGTH = 300
+
+
+def shorten(text: str, limit: int = MAX_LENGTH) -> str:
+    """The first non-empty line of ``text``, cut to ``limit`` characters."""
+    line = next((part.strip() for part in str(text).splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def student_line(tb: TracebackType | None, student_file: Path | None) -> int | None:
+    """The deepest line of the traceback that lies in the student's file."""
+    if tb is None or student_file is None:
+        return None
+    target = str(Path(student_file).resolve())
+    found = None
+    for frame in traceback.extract_tb(tb):
+        try:
+            if str(Path(frame.filename).resolve()) == target:
+                found = frame.lineno
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def describe(exc: BaseException, student_file: Path | None = None) -> str:
+    """``Type: text (file.py, line N)`` for an exception raised by student code."""
+    name = Path(student_file).name if student_file else None
+    if isinstance(exc, SyntaxError) and exc.lineno and name:
+        text = exc.msg or "invalid syntax"
+        return shorten(f"{type(exc).__name__}: {text} ({name}, line {exc.lineno})")
+    if isinstance(exc, SystemExit):
+        where = student_line(exc.__traceback__, student_file)
+        at = f" ({name}, line {where})" if where and name else ""
+        return shorten(f"your code called sys.exit({exc.code!r}){at}; a web app must never exit")
+    text = shorten(str(exc))
+    head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    line = student_line(exc.__traceback__, student_file)
+    if line and name:
+        head = f"{head} ({name}, line {line})"
+    return shorten(head)
+
+
+def failure(exc: BaseException, student_file: Path | None = None) -> str:
+    """The message of a failed check: its own sentence, or a description of the error."""
+    if isinstance(exc, AssertionError) and str(exc).strip():
+        # pytest appends its own explanation ("assert 200 == 404") after our sentence.
+        return shorten(str(exc))
+    return describe(exc, student_file)

@@ -1,0 +1,106 @@
+"""A pytest plugin that reports each test's outcome as an event, inside the worker.
+
+Like exercism's test runner it listens to pytest's hooks rather than parsing output.
+It emits, in order: ``collected`` (every test with its points and task), then for each
+test ``start`` and ``result``, and finally ``done``. The grader watches the stream: a
+test that starts and never reports is the one that hung or killed the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import os
+
+import pytest
+
+from autograder import loader
+from autograder.messages import failure, shorten
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+def points_of(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("points")
+    return float(marker.args[0]) if marker else 1.0
+
+
+def task_of(item: pytest.Item) -> int | None:
+    marker = item.get_closest_marker("task")
+    return int(marker.args[0]) if marker else None
+
+
+def description_of(item: pytest.Item) -> str:
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+    return shorten(doc) if doc.strip() else item.name.removeprefix("test_").replace("_", " ")
+
+
+class Reporter:
+    def __init__(self, emit: Emit, student_file: Path, item_id: str, skip: frozenset[str] = frozenset()) -> None:
+        self.emit = emit
+        self.student_file = student_file
+        self.item_id = item_id
+        self.skip = skip
+        self.outcomes: dict[str, dict[str, Any]] = {}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        kept = [item for item in items if item.name not in self.skip]
+        deselected = [item for item in items if item.name in self.skip]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
+        self.emit({
+            "event": "collected",
+            "tests": [
+                {"name": item.name, "max_score": points_of(item), "task": task_of(item),
+                 "description": description_of(item)}
+                for item in items
+            ],
+        })
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Import the student's module once before any test, to report import errors.
+
+        Collection does not touch student code (fixtures load it), so the grader
+        already knows every test by now and can score each one if the import fails.
+        """
+        try:
+            loader.load(self.student_file, self.item_id)
+        except loader.StudentImportError as exc:
+            kind = "crashed" if isinstance(exc.original, (SystemExit, KeyboardInterrupt)) else "import_error"
+            self.emit({"event": kind, "message": exc.message})
+            os._exit(0)
+        self.emit({"event": "imported"})
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.emit({"event": "collect_error", "message": shorten(str(report.longrepr))})
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple) -> None:
+        self.emit({"event": "start", "name": nodeid.rpartition("::")[2]})
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+        report = yield
+        outcome = self.outcomes.setdefault(item.name, {"status": "passed", "message": ""})
+        if call.excinfo is not None and outcome["status"] == "passed":
+            exc = call.excinfo.value
+            if call.when == "call" and isinstance(exc, (AssertionError, pytest.fail.Exception)):
+                outcome["status"] = "failed"
+            elif isinstance(exc, pytest.skip.Exception):
+                outcome["status"] = "failed"
+                outcome["message"] = "skipped: " + shorten(str(exc))
+                return report
+            else:
+                outcome["status"] = "error"
+            outcome["message"] = failure(exc, self.student_file)
+        if call.when == "teardown":
+            self.emit({"event": "result", "name": item.name, **self.outcomes.pop(item.name)})
+        return report
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.emit({"event": "done"})

@@ -1,0 +1,79 @@
+"""The results model and its versioned JSON form.
+
+``version`` changes only when a field changes meaning; readers of version 1 can rely on
+the shape documented in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+VERSION = 1
+
+TestStatus = Literal["passed", "failed", "error", "timeout"]
+ItemStatus = Literal["graded", "missing", "import_error", "timeout", "crashed"]
+
+
+@dataclass
+class TestResult:
+    name: str
+    score: float
+    max_score: float
+    status: TestStatus
+    message: str = ""
+    task: int | None = None
+    description: str = ""
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k not in ("task", "description")}
+
+
+@dataclass
+class ItemResult:
+    id: str
+    score: float
+    max_score: float
+    status: ItemStatus
+    message: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+
+    @classmethod
+    def from_tests(cls, item_id: str, max_score: float, tests: list[TestResult], status: ItemStatus = "graded",
+                   message: str = "") -> ItemResult:
+        score = round(sum(t.score for t in tests), 4)
+        return cls(item_id, score, max_score, status, message, tests)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["tests"] = [t.to_json() for t in self.tests]
+        return data
+
+
+@dataclass
+class SubmissionResult:
+    submission: str
+    items: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(i.score for i in self.items), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(i.max_score for i in self.items), 4)
+
+    def item(self, item_id: str) -> ItemResult | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def to_json(self) -> dict:
+        return {
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "items": [i.to_json() for i in self.items],
+        }
+
+
+def gradebook_json(submissions: list[SubmissionResult]) -> dict:
+    return {"version": VERSION, "submissions": [s.to_json() for s in submissions]}

@@ -37,6 +37,10 @@ class Limits:
     item: float = 120.0
 
 
+IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crashed": "crashed",
+                                           "import_timeout": "timeout"}
+
+
 @cache
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
@@ -67,28 +71,27 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
     status: ItemStatus = "graded"
     message = ""
     while True:
-        attempt = _run_worker(item, Path(student_file), kind, sorted(results), limits, deadline)
+        attempt = _run_worker(item, student_file, kind, sorted(results), limits, deadline)
         planned = planned or attempt.planned
         for name, outcome in attempt.results.items():
             results[name] = _scored(name, outcome, planned)
-        if attempt.ended in ("import_error", "crashed", "import_timeout", "item_timeout") and not attempt.results:
-            status = {"import_error": "import_error", "crashed": "crashed"}.get(attempt.ended, "timeout")
-            message = attempt.message
+        if planned is None or (attempt.ended in IMPORT_FAILURES and not attempt.results):
+            # Nothing ran: the module did not import (or the worker died before it could).
+            status = IMPORT_FAILURES.get(attempt.ended, "crashed")
+            message = attempt.message or "the worker ended before it collected the tests"
             break
-        if attempt.ended == "done" or planned is None:
-            if planned is None:
-                status, message = "crashed", attempt.message or "the worker ended before it collected the tests"
-            break
-        # A test hung or killed the worker: score it and run what is left in a new worker.
-        if attempt.running is not None:
-            test_status = "timeout" if attempt.ended == "test_timeout" else "error"
-            results[attempt.running] = _scored(attempt.running, {"status": test_status, "message": attempt.message},
-                                               planned)
-            status = "timeout" if attempt.ended == "test_timeout" else "crashed"
-            message = message or f"{attempt.running}: {attempt.message}"
         if attempt.ended == "item_timeout":
             status, message = "timeout", attempt.message
             break
+        if attempt.running is not None:
+            # This test hung, killed its worker or stopped the run: it scores 0 and a
+            # new worker runs the tests that are left.
+            test_status = "timeout" if attempt.ended == "test_timeout" else "error"
+            why = attempt.message or "this test stopped the test run (KeyboardInterrupt raised by your code?)"
+            results[attempt.running] = _scored(attempt.running, {"status": test_status, "message": why}, planned)
+            if status == "graded":
+                status = "timeout" if attempt.ended == "test_timeout" else "crashed"
+                message = f"{attempt.running}: {why}"
         if attempt.running is None or len(results) >= len(planned):
             break
 

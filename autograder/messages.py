@@ -7,6 +7,7 @@ sentence the check wrote ("GET /books/999 answered 200; a missing book must be 4
 
 from __future__ import annotations
 
+import asyncio
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +47,8 @@ def describe(exc: BaseException, student_file: Path | None = None) -> str:
         at = f" ({name}, line {where})" if where and name else ""
         return shorten(f"your code called sys.exit({exc.code!r}){at}; a web app must never exit")
     text = shorten(str(exc))
+    if isinstance(exc, asyncio.CancelledError) and not text:
+        text = "the request was cancelled (a KeyboardInterrupt or a cancelled task in your code?)"
     head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     line = student_line(exc.__traceback__, student_file)
     if line and name:
@@ -53,8 +56,19 @@ def describe(exc: BaseException, student_file: Path | None = None) -> str:
     return shorten(head)
 
 
+class StudentAbort(Exception):
+    """A ``SystemExit``/``KeyboardInterrupt`` from a route, turned into an ordinary error.
+
+    Left alone, either would kill the test client's event-loop thread and the student
+    would only see "CancelledError"; as an ordinary exception it fails one test with
+    a message naming the line.
+    """
+
+
 def failure(exc: BaseException, student_file: Path | None = None) -> str:
     """The message of a failed check: its own sentence, or a description of the error."""
+    if isinstance(exc, StudentAbort):
+        return shorten(str(exc))
     if isinstance(exc, AssertionError) and str(exc).strip():
         # pytest appends its own explanation ("assert 200 == 404") after our sentence.
         return shorten(str(exc))

@@ -13,7 +13,11 @@ from types import ModuleType
 import pytest
 from fastapi.testclient import TestClient
 
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from autograder import loader
+from autograder.messages import StudentAbort, describe
 from autograder.paths import SOLUTIONS
 
 __all__ = [
@@ -33,6 +37,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the test is worth")
     config.addinivalue_line("markers", "task(n): the numbered task (and hint) the test belongs to")
+
+
+class ContainAbort:
+    """Outermost user middleware: ``sys.exit`` or Ctrl-C in a route fails one request.
+
+    It passes everything else through untouched, so the student's app behaves as written.
+    """
+
+    def __init__(self, app: ASGIApp, student_file: Path) -> None:
+        self.app = app
+        self.student_file = student_file
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except (SystemExit, KeyboardInterrupt) as exc:
+            raise StudentAbort(describe(exc, self.student_file)) from None
 
 
 def _item_id(request: pytest.FixtureRequest) -> str:
@@ -56,9 +77,13 @@ def load_student(student_path: Path, request: pytest.FixtureRequest) -> Callable
 
     def load() -> ModuleType:
         try:
-            return loader.load(student_path, _item_id(request))
+            module = loader.load(student_path, _item_id(request))
         except loader.StudentImportError as exc:
             pytest.fail(exc.message, pytrace=False)
+        app = getattr(module, "app", None)
+        if isinstance(app, Starlette):
+            app.add_middleware(ContainAbort, student_file=student_path)
+        return module
 
     return load
 

@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and pip:
+#   make demo   set up .venv, grade the bundled sample submissions, print the gradebook
+#   make test   set up .venv, run the whole test suite (tests, notebooks, PostgreSQL leg)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The PostgreSQL leg: the database suites run again against this server when it answers.
+POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: setup demo test build clean
+
+$(BIN)/workbook: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $@
+
+setup: $(BIN)/workbook
+
+demo: setup
+	$(BIN)/workbook grade solutions exercises samples/alice samples/bob \
+		--json results.json --csv gradebook.csv
+
+test: setup
+	$(BIN)/python -m pytest tests notebooks --nbval-lax -m "not postgres" -p no:cacheprovider
+	WORKBOOK_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest tests -m postgres -p no:cacheprovider
+
+build: setup
+	$(BIN)/workbook build
+
+clean:
+	rm -rf $(VENV) results.json gradebook.csv

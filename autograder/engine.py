@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from autograder import worker
 from autograder.manifest import Item
 from autograder.paths import suite_file
 from autograder.results import ItemResult, ItemStatus, TestResult
@@ -117,8 +118,6 @@ def _scored(name: str, outcome: dict, planned: list[dict] | None) -> TestResult:
 
 def _run_worker(item: Item, student_file: Path, kind: str, skip: list[str], limits: Limits,
                 deadline: float) -> _Attempt:
-    from autograder import worker
-
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=worker.run, args=(sender, str(suite_file(item.id, kind)), str(student_file),

@@ -69,10 +69,66 @@ def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook li
     if path is not None and not path.is_dir():
         raise fail(f"no such folder: {path}")
     report = run_checks(item, path)
+    _remember(report)
     for line in report.lines():
         style = "green" if line.startswith("✓") else ("red" if line.startswith("✗") else None)
         console.print(line, style=style, highlight=False, soft_wrap=True)
     raise typer.Exit(0 if report.passed else 1)
+
+
+def _remember(report) -> None:
+    """Record a check in the student's progress file (never fails the command)."""
+    from autograder.state import State
+
+    try:
+        state = State.load()
+        total = sum(t.max_score for t in report.result.tests)
+        state.record_check(report.item.id, report.file, report.passed, report.result.score, total)
+        state.save()
+    except OSError:
+        pass
+
+
+@app.command()
+def hint(item: Annotated[str, typer.Argument(help="The item id.")],
+         show_all: Annotated[bool, typer.Option("--all", help="Show every hint at once.")] = False) -> None:
+    """Show the item's hints one at a time (the next one at each call)."""
+    from autograder.state import State
+
+    try:
+        found = manifest.load().item(item)
+    except manifest.UnknownItem as exc:
+        raise fail(str(exc)) from None
+    if not found.hints:
+        console.print(f"{found.id} has no hints.")
+        return
+    if show_all:
+        for number, text in enumerate(found.hints, start=1):
+            console.print(f"hint {number}/{len(found.hints)} (task {number}): {text}", highlight=False)
+        return
+    state = State.load()
+    number = state.next_hint(found.id, len(found.hints))
+    try:
+        state.save()
+    except OSError:
+        pass
+    console.print(f"hint {number}/{len(found.hints)} (task {number}): {found.hints[number - 1]}", highlight=False)
+    if number < len(found.hints):
+        console.print(f"[dim]run `workbook hint {found.id}` again for the next one[/]")
+
+
+@app.command()
+def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
+             refresh: Annotated[bool, typer.Option("--refresh/--no-refresh",
+                                                   help="Re-check items whose file changed.")] = True) -> None:
+    """Show which items pass their public checks, by section."""
+    from autograder import progress as tracker
+    from autograder.state import State
+
+    if path is not None and not path.is_dir():
+        raise fail(f"no such folder: {path}")
+    state = tracker.refresh(path) if refresh else State.load()
+    console.print(tracker.render(state, path))
 
 
 @app.command()

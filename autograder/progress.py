@@ -1,0 +1,79 @@
+"""Which items pass their public checks, by section.
+
+Results come from the state file; an item whose exercise file changed since its last
+check (or was never checked) is checked again first, in parallel worker processes, so
+the picture is never stale.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Group
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+
+from autograder import manifest
+from autograder.checks import run_checks
+from autograder.grading import default_workers
+from autograder.paths import EXERCISES
+from autograder.state import CheckRecord, State
+
+
+@dataclass
+class Row:
+    item: manifest.Item
+    record: CheckRecord | None
+
+
+def refresh(folder: Path | None = None, state: State | None = None) -> State:
+    """Re-check every item whose file changed since its recorded check; save the state."""
+    folder = Path(folder or EXERCISES)
+    state = state or State.load()
+    stale = [item for item in manifest.load().items
+             if (folder / item.filename).is_file() and not state.is_current(item.id, folder / item.filename)]
+    with ThreadPoolExecutor(max_workers=default_workers()) as pool:
+        reports = list(pool.map(lambda item: run_checks(item.id, folder), stale))
+    for report in reports:
+        total = sum(t.max_score for t in report.result.tests)
+        state.record_check(report.item.id, report.file, report.passed, report.result.score, total)
+    state.save()
+    return state
+
+
+def rows(state: State, folder: Path | None = None) -> list[Row]:
+    folder = Path(folder or EXERCISES)
+    out = []
+    for item in manifest.load().items:
+        current = state.is_current(item.id, folder / item.filename)
+        out.append(Row(item, state.checks.get(item.id) if current else None))
+    return out
+
+
+def render(state: State, folder: Path | None = None) -> Group:
+    course = manifest.load()
+    table = Table(title="Your progress (public checks)", header_style="bold")
+    for column in ("section", "item", "status", "checks"):
+        table.add_column(column)
+    all_rows = rows(state, folder)
+    for section in course.sections:
+        section_rows = [r for r in all_rows if r.item.section == section.id]
+        if not section_rows:
+            continue
+        done = sum(1 for r in section_rows if r.record and r.record.passed)
+        table.add_row(f"[bold]{section.title}[/]", "", f"{done}/{len(section_rows)} pass",
+                      ProgressBar(total=len(section_rows), completed=done, width=20))
+        for row in section_rows:
+            if row.record is None:
+                table.add_row("", row.item.id, "[dim]not checked[/]", "")
+            elif row.record.passed:
+                table.add_row("", row.item.id, "[green]✓ passes[/]", f"{row.record.score:g}/{row.record.max_score:g}")
+            else:
+                table.add_row("", row.item.id, "[yellow]✗ not yet[/]", f"{row.record.score:g}/{row.record.max_score:g}")
+    passed = sum(1 for r in all_rows if r.record and r.record.passed)
+    overall = Table.grid(padding=(0, 1))
+    overall.add_row(f"[bold]{passed}/{len(all_rows)} items pass[/]",
+                    ProgressBar(total=len(all_rows), completed=passed, width=40))
+    return Group(table, overall)

@@ -132,6 +132,35 @@ def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder
 
 
 @app.command()
+def serve(item: Annotated[str, typer.Argument(help="The item id.")],
+          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
+          port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535,
+                                                      help="Port (default: 8000, or the next free one).")] = None,
+          reload: Annotated[bool, typer.Option("--reload/--no-reload", help="Restart on save.")] = True) -> None:
+    """Run your app with uvicorn on 127.0.0.1, reloading on save; try it at /docs."""
+    from autograder import serve as server
+    from autograder.paths import EXERCISES
+
+    try:
+        found = manifest.load().item(item)
+    except manifest.UnknownItem as exc:
+        raise fail(str(exc)) from None
+    folder = (path or EXERCISES).resolve()
+    file = folder / found.filename
+    problem = server.import_problem(file, found.id)
+    if problem:
+        raise fail(problem, 1)
+    host = "127.0.0.1"
+    if port is not None and not server.port_is_free(host, port):
+        raise fail(f"port {port} is busy; pick another with --port, or leave it out to get a free one")
+    chosen = port or server.choose_port(host)
+    console.print(f"Serving {file} at http://{host}:{chosen}\n"
+                  f"Interactive docs: [bold]http://{host}:{chosen}/docs[/]  (Ctrl-C stops; saving the file reloads)",
+                  highlight=False)
+    server.run(file, found.id, host, chosen, reload)
+
+
+@app.command()
 def grade(
     submissions: Annotated[list[Path], typer.Argument(help="Folders or .zip files, one per student.")],
     items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,

@@ -175,6 +175,10 @@ def grade(
     from autograder.engine import Limits
     from autograder.submissions import SubmissionError
 
+    from autograder.paths import SUITES
+
+    if not (SUITES / "hidden").is_dir():
+        raise fail("this copy of the course has no hidden suites (it is a student bundle): grading is for instructors")
     selected = _items(items)
     for out in (json_out, csv_out):
         if out is not None and not out.parent.is_dir():
@@ -191,6 +195,19 @@ def grade(
     if csv_out:
         gradebook.write_csv(results, selected, csv_out)
         console.print(f"CSV gradebook: {csv_out}")
+
+
+@app.command()
+def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")]) -> None:
+    """(Instructors) Build the student bundle: lessons, stubs, public checks, the CLI."""
+    from autograder import release as bundle
+
+    if out.suffix.lower() != ".zip":
+        raise fail(f"{out} must end in .zip")
+    if not out.resolve().parent.is_dir():
+        raise fail(f"cannot write {out}: no such folder {out.parent}")
+    names = bundle.build(out)
+    console.print(f"wrote {out}: {len(names)} files (no solutions, no hidden suites)")
 
 
 @app.command()

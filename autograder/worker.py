@@ -57,7 +57,12 @@ def run(conn: Connection, suite: str, student_file: str, item_id: str, skip: lis
 
 
 def _silence_output() -> None:
-    """Send the student's prints (and pytest's) to /dev/null; the pipe carries results."""
+    """Send the student's prints (and pytest's) to /dev/null; the pipe carries results.
+
+    ``WORKBOOK_WORKER_DEBUG=1`` keeps them on the terminal, to debug a suite.
+    """
+    if os.environ.get("WORKBOOK_WORKER_DEBUG"):
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

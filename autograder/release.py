@@ -1,0 +1,56 @@
+"""The student bundle: what students get, and nothing they must not see.
+
+Included: the lesson notebooks with outputs cleared, the exercise stubs, the package
+(CLI, kit, public suites, manifest), ``pyproject.toml`` and a README for students.
+Left out: the solutions, the hidden suites, the lesson sources, the samples, the
+project's tests and CI. ``tests/test_release.py`` proves that no line of any
+solution's answer and no hidden test reaches the zip.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+
+from autograder.paths import EXERCISES, NOTEBOOKS, PACKAGE, ROOT
+
+TEMPLATES = PACKAGE / "templates"
+EXCLUDED_PACKAGE_PARTS = {"__pycache__", "hidden"}
+
+
+def _package_files() -> Iterator[Path]:
+    for path in sorted(PACKAGE.rglob("*")):
+        relative = path.relative_to(PACKAGE)
+        if path.is_file() and not EXCLUDED_PACKAGE_PARTS & set(relative.parts) and path.suffix != ".pyc":
+            yield path
+
+
+def cleared(notebook_path: Path) -> str:
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nbformat.writes(notebook)
+
+
+def build(out: Path, top: str = "fastapi-workbook") -> list[str]:
+    """Write the bundle to ``out``; return the names it holds."""
+    names: list[str] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+
+        def add(name: str, data: str | bytes) -> None:
+            bundle.writestr(f"{top}/{name}", data)
+            names.append(name)
+
+        add("README.md", (TEMPLATES / "README-student.md").read_text(encoding="utf-8"))
+        add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        for path in sorted(EXERCISES.glob("*.py")):
+            add(f"exercises/{path.name}", path.read_bytes())
+        for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+            add(f"notebooks/{path.name}", cleared(path))
+        for path in _package_files():
+            add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+    return names

@@ -169,6 +169,10 @@ def grade(
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
     test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
     item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per item.")] = 120.0,
+    gradescope: Annotated[Optional[Path], typer.Option("--gradescope",
+                                                       help="Write Gradescope's results.json (one submission).")] = None,
+    classroom: Annotated[Optional[Path], typer.Option("--github-classroom",
+                                                      help="Write GitHub Classroom's payload (one submission).")] = None,
 ) -> None:
     """Grade submissions with the hidden suites and print the gradebook."""
     from autograder import gradebook, grading
@@ -180,7 +184,9 @@ def grade(
     if not (SUITES / "hidden").is_dir():
         raise fail("this copy of the course has no hidden suites (it is a student bundle): grading is for instructors")
     selected = _items(items)
-    for out in (json_out, csv_out):
+    if (gradescope or classroom) and len(submissions) != 1:
+        raise fail("--gradescope and --github-classroom grade exactly one submission")
+    for out in (json_out, csv_out, gradescope, classroom):
         if out is not None and not out.parent.is_dir():
             raise fail(f"cannot write {out}: no such folder {out.parent}")
     try:
@@ -195,6 +201,15 @@ def grade(
     if csv_out:
         gradebook.write_csv(results, selected, csv_out)
         console.print(f"CSV gradebook: {csv_out}")
+    if gradescope or classroom:
+        from autograder import exports
+
+        if gradescope:
+            gradescope.write_text(json.dumps(exports.gradescope_results(results[0]), indent=2) + "\n", encoding="utf-8")
+            console.print(f"Gradescope results: {gradescope}")
+        if classroom:
+            classroom.write_text(exports.classroom_payload(results[0]) + "\n", encoding="utf-8")
+            console.print(f"GitHub Classroom payload: {classroom}")
 
 
 @app.command()
@@ -208,6 +223,39 @@ def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. wor
         raise fail(f"cannot write {out}: no such folder {out.parent}")
     names = bundle.build(out)
     console.print(f"wrote {out}: {len(names)} files (no solutions, no hidden suites)")
+
+
+export = typer.Typer(help="(Instructors) Package the grader for another platform.", no_args_is_help=True)
+app.add_typer(export, name="export")
+
+
+@export.command("gradescope")
+def export_gradescope(out: Annotated[Path, typer.Argument(help="The autograder zip to upload to Gradescope.")]
+                      ) -> None:
+    """Build a Gradescope autograder (setup.sh, run_autograder and the grader)."""
+    from autograder import exports
+
+    if out.suffix.lower() != ".zip" or not out.resolve().parent.is_dir():
+        raise fail(f"cannot write {out}: give a .zip path in an existing folder")
+    names = exports.export_gradescope(out)
+    console.print(f"wrote {out}: {len(names)} files; upload it as the assignment's autograder")
+
+
+@export.command("github-classroom")
+def export_classroom(
+    folder: Annotated[Path, typer.Argument(help="The assignment's template repository.")],
+    grader: Annotated[str, typer.Option("--grader", help="pip requirement for this grader, hidden suites included "
+                                                         "(e.g. a private git URL); the secret WORKBOOK_GRADER "
+                                                         "overrides it.")],
+    items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
+) -> None:
+    """Write a GitHub Classroom workflow that grades each push and reports the points."""
+    from autograder import exports
+
+    if not folder.is_dir():
+        raise fail(f"no such folder: {folder}")
+    target = exports.export_classroom(folder, _items(items), grader)
+    console.print(f"wrote {target}")
 
 
 @app.command()

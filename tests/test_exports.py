@@ -1,0 +1,107 @@
+"""Gradescope and GitHub Classroom: the generated files, validated."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from autograder.cli import app
+from autograder.paths import SAMPLES
+from tests.conftest import COURSE
+
+ITEM = "async01_why_async"
+runner = CliRunner()
+
+
+def check_gradescope_results(data: dict) -> None:
+    """The fields Gradescope reads, with their types (its documented format)."""
+    assert isinstance(data["score"], (int, float))
+    assert isinstance(data["tests"], list)
+    for test in data["tests"]:
+        assert isinstance(test["name"], str) and test["name"]
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert 0 <= test["score"] <= test["max_score"]
+        assert test["visibility"] in {"hidden", "after_due_date", "after_published", "visible"}
+        assert isinstance(test.get("output", ""), str)
+    assert abs(sum(t["score"] for t in data["tests"]) - data["score"]) < 1e-9
+
+
+def test_run_autograder_in_a_fake_autograder_tree(tmp_path):
+    out = tmp_path / "gradescope.zip"
+    assert runner.invoke(app, ["export", "gradescope", str(out)]).exit_code == 0
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        archive.extractall(root / "source")
+        mode = archive.getinfo("run_autograder").external_attr >> 16
+    assert {"setup.sh", "run_autograder", "pyproject.toml", "autograder/course.toml"} <= set(names)
+    assert any(n.startswith("autograder/suites/hidden/") for n in names)
+    assert mode & stat.S_IXUSR
+    shutil.copytree(SAMPLES / "bob", root / "submission")
+    workbook = Path(sys.executable).parent / "workbook"
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "WORKBOOK_COMMAND": str(workbook)}
+    subprocess.run(["bash", str(root / "source" / "run_autograder")], check=True, env=env, timeout=600)
+    data = json.loads((root / "results" / "results.json").read_text())
+    check_gradescope_results(data)
+    by_name = {t["name"]: t for t in data["tests"]}
+    concurrency = next(t for name, t in by_name.items() if name.startswith(ITEM) and "in flight" in name)
+    assert concurrency["score"] == 0 and concurrency["visibility"] == "after_published"
+    missing = [t for t in data["tests"] if t["output"].startswith("missing")]
+    assert len(missing) == len(COURSE.items) - 1  # bob submitted one item
+    assert data["score"] == 6
+
+
+def test_run_autograder_reports_a_broken_grader_visibly(tmp_path):
+    root = tmp_path / "autograder"
+    (root / "source").mkdir(parents=True)
+    out = tmp_path / "gradescope.zip"
+    runner.invoke(app, ["export", "gradescope", str(out)])
+    with zipfile.ZipFile(out) as archive:
+        archive.extract("run_autograder", root / "source")
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "WORKBOOK_COMMAND": "/bin/false"}
+    subprocess.run(["bash", str(root / "source" / "run_autograder")], check=True, env=env)
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert data["score"] == 0 and "could not run" in data["output"]
+
+
+def test_github_classroom_workflow(tmp_path):
+    result = runner.invoke(app, ["export", "github-classroom", str(tmp_path), "--grader", "git+https://example.invalid/g.git",
+                                 "--items", ITEM])
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "classroom.yml").read_text())
+    assert workflow["name"] == "Autograding Tests" and "push" in workflow["on"]
+    assert workflow["permissions"]["checks"] == "write"
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    grade = next(s for s in steps if s.get("id") == "workbook")
+    assert f"--items {ITEM}" in grade["run"] and "$GITHUB_OUTPUT" in grade["run"]
+    reporter = steps[-1]
+    assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter@")
+    runners = reporter["with"]["runners"].split(",")
+    for name in runners:  # the reporter reads <RUNNER>_RESULTS for each runner
+        assert reporter["env"][f"{name.upper()}_RESULTS"] == f"${{{{ steps.{name}.outputs.result }}}}"
+
+
+def test_classroom_payload_decodes_to_the_reporters_shape(tmp_path):
+    out = tmp_path / "payload.b64"
+    result = runner.invoke(app, ["grade", str(SAMPLES / "bob"), "--items", ITEM, "--github-classroom", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(base64.b64decode(out.read_text()))
+    assert payload["version"] == 1 and payload["status"] == "fail" and payload["max_score"] == 10
+    assert sum(t["score"] for t in payload["tests"]) == 6
+    assert {t["status"] for t in payload["tests"]} <= {"pass", "fail", "error"}
+
+
+def test_platform_outputs_need_one_submission(tmp_path):
+    result = runner.invoke(app, ["grade", str(SAMPLES / "bob"), str(SAMPLES / "alice"), "--gradescope",
+                                 str(tmp_path / "r.json")])
+    assert result.exit_code == 2 and "exactly one submission" in result.output

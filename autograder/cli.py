@@ -160,12 +160,20 @@ def serve(item: Annotated[str, typer.Argument(help="The item id.")],
     server.run(file, found.id, host, chosen, reload)
 
 
+DEFAULT_DB = Path(".workbook") / "gradebook.sqlite"
+
+
 @app.command()
 def grade(
     submissions: Annotated[list[Path], typer.Argument(help="Folders or .zip files, one per student.")],
     items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML report here.")] = None,
+    db: Annotated[Path, typer.Option("--db", help="The gradebook store: each result is saved as it is graded, "
+                                                  "and a rerun grades only what it lacks.")] = DEFAULT_DB,
+    regrade: Annotated[bool, typer.Option("--regrade", help="Grade everything again, even what is stored.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
     test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
     item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per item.")] = 120.0,
@@ -175,32 +183,41 @@ def grade(
                                                       help="Write GitHub Classroom's payload (one submission).")] = None,
 ) -> None:
     """Grade submissions with the hidden suites and print the gradebook."""
-    from autograder import gradebook, grading
+    from autograder import grading
     from autograder.engine import Limits
-    from autograder.submissions import SubmissionError
-
     from autograder.paths import SUITES
+    from autograder.store import Store, StoreError
+    from autograder.submissions import SubmissionError
 
     if not (SUITES / "hidden").is_dir():
         raise fail("this copy of the course has no hidden suites (it is a student bundle): grading is for instructors")
     selected = _items(items)
     if (gradescope or classroom) and len(submissions) != 1:
         raise fail("--gradescope and --github-classroom grade exactly one submission")
-    for out in (json_out, csv_out, gradescope, classroom):
-        if out is not None and not out.parent.is_dir():
-            raise fail(f"cannot write {out}: no such folder {out.parent}")
+    _check_outputs(json_out, csv_out, html_out, gradescope, classroom)
+    tally = {"graded": 0, "reused": 0}
     try:
-        results = grading.grade(submissions, selected, workers=workers,
-                                limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout))
-    except SubmissionError as exc:
+        with Store(db) as store, _progress(quiet) as bar:
+            task = None
+
+            def on_plan(todo: int, reused: int) -> None:
+                nonlocal task
+                tally["graded"], tally["reused"] = todo, reused
+                if bar is not None:
+                    task = bar.add_task("grading", total=todo)
+
+            def on_item(name: str, result) -> None:
+                if bar is not None and task is not None:
+                    bar.advance(task)
+
+            results = grading.grade(submissions, selected, workers=workers,
+                                    limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout),
+                                    store=store, regrade=regrade, on_plan=on_plan, on_item=on_item)
+    except (SubmissionError, StoreError) as exc:
         raise fail(str(exc)) from None
-    gradebook.print_table(results, selected, console)
-    if json_out:
-        gradebook.write_json(results, json_out)
-        console.print(f"results JSON: {json_out}")
-    if csv_out:
-        gradebook.write_csv(results, selected, csv_out)
-        console.print(f"CSV gradebook: {csv_out}")
+    console.print(f"graded {tally['graded']}, reused {tally['reused']} (store: {db})", highlight=False,
+                  soft_wrap=True)
+    _write(results, selected, json_out, csv_out, html_out)
     if gradescope or classroom:
         from autograder import exports
 
@@ -210,6 +227,80 @@ def grade(
         if classroom:
             classroom.write_text(exports.classroom_payload(results[0]) + "\n", encoding="utf-8")
             console.print(f"GitHub Classroom payload: {classroom}")
+
+
+@app.command()
+def report(
+    db: Annotated[Path, typer.Option("--db", help="The gradebook store `workbook grade` wrote.")] = DEFAULT_DB,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML report here.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
+    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
+    items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: every "
+                                                                 "item in the store).")] = None,
+) -> None:
+    """(Instructors) Print the gradebook and write its exports from the store, without grading."""
+    from autograder.store import Store, StoreError
+
+    if not db.is_file():
+        raise fail(f"no gradebook at {db} (`workbook grade` writes one; --db names another)")
+    _check_outputs(json_out, csv_out, html_out)
+    try:
+        with Store(db) as store:
+            rows = store.rows()
+            stored = {row.item for row in rows}
+            course = manifest.load()
+            selected = _items(items) if items else [i for i in course.items if i.id in stored]
+            results = store.results(selected)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    if not results:
+        raise fail(f"{db} holds no result for these items")
+    unknown = sorted(stored - {i.id for i in course.items})
+    if unknown:
+        errors.print(f"left out: {len(unknown)} stored item(s) no longer in the course ({', '.join(unknown)})",
+                     highlight=False, soft_wrap=True)
+    _write(results, selected, json_out, csv_out, html_out)
+
+
+def _check_outputs(*outs: Path | None) -> None:
+    for out in outs:
+        if out is not None and not out.parent.is_dir():
+            raise fail(f"cannot write {out}: no such folder {out.parent}")
+
+
+def _progress(quiet: bool):
+    """A progress bar on standard error, or nothing (``None``) when quiet or not a terminal."""
+    from contextlib import nullcontext
+
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:.2f} items/s" if task.speed else "… items/s", style="progress.data.speed")
+
+    if quiet or not errors.is_terminal:
+        return nullcontext(None)
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    Rate(), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=errors)
+
+
+def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_out: Path | None) -> None:
+    from autograder import gradebook
+
+    gradebook.print_table(results, selected, console)
+    if json_out:
+        gradebook.write_json(results, json_out)
+        console.print(f"results JSON: {json_out}")
+    if csv_out:
+        gradebook.write_csv(results, selected, csv_out)
+        console.print(f"CSV gradebook: {csv_out}")
+    if html_out:
+        from autograder import report as html
+
+        html.write_html(results, selected, html_out)
+        console.print(f"HTML report: {html_out}")
 
 
 @app.command()

@@ -1,21 +1,30 @@
-"""Grading one item of one submission in a worker process, under time limits.
+"""Grading one item of one submission in a worker process, under limits and watch.
 
 The grader process never runs student code. For each item it starts a worker (forked
 from a fork server that has FastAPI and pytest imported already) and reads the events
-the worker's reporter sends. It knows every test from the ``collected`` event, so
-whatever goes wrong afterwards, each test ends with a score:
+the worker's reporter sends, as JSON. It knows every test from the ``collected`` event,
+so whatever goes wrong afterwards, each test ends with a score:
 
 * a test that does not report within the per-test limit is killed and scores 0 as
   ``timeout``; a worker that dies during a test scores that test 0 as ``error``;
   either way a new worker runs the tests that are left;
 * an import that does not finish, or the item's overall limit, ends the item: every
   test still open scores 0 as ``timeout``.
+
+The channel is checked as well as read. A result for a test that was not collected or
+not started, a second result for one test, a run that ends before every test reported,
+a replaced pytest function, or a canary test that passes is evidence of tampering: the
+item is flagged and every test scores 0. What the guard refused (reading the suites,
+starting a process...) flags the item; the refused call failed, so the scores stand.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import multiprocessing.forkserver as forkserver
 import os
+import re
 import signal
 import time
 from dataclasses import dataclass, field
@@ -23,19 +32,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from autograder import worker
+from autograder import canary, worker
 from autograder.manifest import Item
-from autograder.paths import suite_file
+from autograder.paths import ROOT, SOLUTIONS, SUITES, suite_file
 from autograder.results import ItemResult, ItemStatus, TestResult
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Wall-time limits, in seconds."""
+    """Wall-time limits in seconds, the worker's kernel limits, and how many canaries run."""
 
     test: float = 10.0
     import_: float = 10.0
     item: float = 120.0
+    resources: worker.ResourceLimits = field(default_factory=worker.ResourceLimits)
+    canaries: int = 2
 
 
 IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crashed": "crashed",
@@ -49,6 +60,11 @@ def _context() -> Any:
     return ctx
 
 
+def _protected() -> tuple[Path, ...]:
+    """What no student may read: the suites, the solutions, the project's tests."""
+    return (SUITES, SOLUTIONS, ROOT / "tests")
+
+
 @dataclass
 class _Attempt:
     """What one worker process reported before it finished, hung or died."""
@@ -58,24 +74,54 @@ class _Attempt:
     ended: str = "done"  # done | import_error | crashed | import_timeout | test_timeout | died | item_timeout
     message: str = ""
     running: str | None = None
+    flags: list[str] = field(default_factory=list)
+    void: list[str] = field(default_factory=list)
 
 
-def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limits: Limits = Limits()) -> ItemResult:
-    """Run the item's ``kind`` suite against ``student_file``; never raises for student faults."""
+def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limits: Limits = Limits(),
+               protected: tuple[Path, ...] = ()) -> ItemResult:
+    """Run the item's ``kind`` suite against ``student_file``; never raises for student faults.
+
+    ``protected`` folders (other students' copies, say) join the suites and solutions
+    among what the student's code may not read.
+    """
     if student_file is None or not Path(student_file).is_file():
         return ItemResult(item.id, 0, item.points if kind == "hidden" else 0, "missing",
                           f"{item.filename} was not submitted")
     student_file = Path(student_file).resolve()
+    suite = suite_file(item.id, kind)
     deadline = time.monotonic() + limits.item
+    canaries = canary.names(_test_names(suite), limits.canaries)
+    canary_status: dict[str, str] = {}
     planned: list[dict] | None = None
     results: dict[str, TestResult] = {}
     status: ItemStatus = "graded"
     message = ""
+    flags: list[str] = []
+    void: list[str] = []
     while True:
-        attempt = _run_worker(item, student_file, kind, sorted(results), limits, deadline)
-        planned = planned or attempt.planned
+        spec = worker.WorkerSpec(
+            suite=str(suite), student_file=str(student_file), item_id=item.id,
+            skip=tuple(sorted({*results, *canary_status})),
+            canaries=tuple(c for c in canaries if c not in canary_status),
+            protected=tuple(str(p) for p in (*_protected(), *protected)), resources=limits.resources)
+        attempt = _run_worker(item, spec, limits, deadline)
+        flags += [f for f in attempt.flags if f not in flags]
+        void += attempt.void
+        if planned is None and attempt.planned is not None:
+            planned = [t for t in attempt.planned if t["name"] not in canaries]
+        names = {t["name"] for t in planned or []}
         for name, outcome in attempt.results.items():
-            results[name] = _scored(name, outcome, planned)
+            if name in canaries:
+                canary_status[name] = outcome["status"]
+            elif name in names:
+                results[name] = _scored(name, outcome, planned)
+            else:
+                void.append(f"a result arrived for {name}, which is not a test of this suite")
+        running = attempt.running
+        if running in canaries:
+            canary_status[running] = "error"
+            running = None
         if planned is None or (attempt.ended in IMPORT_FAILURES and not attempt.results):
             # Nothing ran: the module did not import (or the worker died before it could).
             status = IMPORT_FAILURES.get(attempt.ended, "crashed")
@@ -84,18 +130,28 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
         if attempt.ended == "item_timeout":
             status, message = "timeout", attempt.message
             break
-        if attempt.running is not None:
+        if running is not None:
             # This test hung, killed its worker or stopped the run: it scores 0 and a
             # new worker runs the tests that are left.
             test_status = "timeout" if attempt.ended == "test_timeout" else "error"
             why = attempt.message or "this test stopped the test run (KeyboardInterrupt raised by your code?)"
-            results[attempt.running] = _scored(attempt.running, {"status": test_status, "message": why}, planned)
+            results[running] = _scored(running, {"status": test_status, "message": why}, planned)
             if status == "graded":
                 status = "timeout" if attempt.ended == "test_timeout" else "crashed"
-                message = f"{attempt.running}: {why}"
-        if attempt.running is None or len(results) >= len(planned):
+                message = f"{running}: {why}"
+        open_tests = names - set(results)
+        open_canaries = [c for c in canaries if c not in canary_status]
+        if attempt.ended == "done" and (open_tests or open_canaries):
+            void.append("the test run reported its end before every test had reported")
             break
+        if not open_tests and not open_canaries:
+            break
+        if running is None and attempt.running is None:
+            break  # the worker died between tests: what is left scores 0 below
 
+    passed_canaries = sorted(name for name, outcome in canary_status.items() if outcome == "passed")
+    if passed_canaries:
+        void.append(f"a canary test that must fail passed ({passed_canaries[0]})")
     tests = []
     for test in planned or []:
         result = results.get(test["name"])
@@ -104,8 +160,22 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
                     "message": message or "no result was reported for this test"}
             result = _scored(test["name"], left, planned)
         tests.append(result)
+    if void:
+        flags += [f"tampering: {reason}" for reason in dict.fromkeys(void)]
+        for test in tests:
+            test.score, test.status = 0, "failed"
+            test.message = f"voided: {void[0]}"
+        message = message or f"results voided: {void[0]}"
     max_score = sum(t["max_score"] for t in planned) if planned else (item.points if kind == "hidden" else 0)
-    return ItemResult.from_tests(item.id, max_score, tests, status, message)
+    return ItemResult.from_tests(item.id, max_score, tests, status, message, flags)
+
+
+def _test_names(suite: Path) -> set[str]:
+    """The suite's test function names, so that no canary takes one of them."""
+    try:
+        return set(re.findall(r"def (test_\w+)", suite.read_text(encoding="utf-8")))
+    except OSError:
+        return set()
 
 
 def _scored(name: str, outcome: dict, planned: list[dict] | None) -> TestResult:
@@ -116,14 +186,8 @@ def _scored(name: str, outcome: dict, planned: list[dict] | None) -> TestResult:
                       description=meta.get("description", ""))
 
 
-def _run_worker(item: Item, student_file: Path, kind: str, skip: list[str], limits: Limits,
-                deadline: float) -> _Attempt:
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=worker.run, args=(sender, str(suite_file(item.id, kind)), str(student_file),
-                                                   item.id, skip), daemon=True)
-    process.start()
-    sender.close()
+def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: float) -> _Attempt:
+    receiver, sender, process = _start(spec)
     attempt = _Attempt()
     phase_deadline = time.monotonic() + limits.import_
     phase = "import"
@@ -151,15 +215,20 @@ def _run_worker(item: Item, student_file: Path, kind: str, skip: list[str], limi
                     attempt.message = "the worker stopped reporting"
                 return attempt
             try:
-                event = receiver.recv()
+                event = json.loads(receiver.recv_bytes(worker.MAX_EVENT_BYTES))
+                if not isinstance(event, dict):
+                    raise ValueError("not an event")
             except (EOFError, OSError):
                 attempt.ended = "crashed" if phase == "import" else "died"
                 attempt.message = ("your module ended the process while being imported (os._exit or a crash?)"
                                    if phase == "import" else
                                    "the process running this test died (os._exit, a crash, or memory exhausted?)")
                 return attempt
+            except ValueError:
+                attempt.void.append("something other than the grader wrote into the results channel")
+                continue
             kind_ = event.get("event")
-            if kind_ == "collected":
+            if kind_ == "collected" and attempt.planned is None:
                 attempt.planned = event["tests"]
             elif kind_ == "imported":
                 phase, phase_deadline = "between", time.monotonic() + limits.test
@@ -170,17 +239,49 @@ def _run_worker(item: Item, student_file: Path, kind: str, skip: list[str], limi
                 attempt.running = event["name"]
                 phase, phase_deadline = "test", time.monotonic() + limits.test
             elif kind_ == "result":
-                attempt.results[event["name"]] = {"status": event["status"], "message": event["message"]}
+                name = event.get("name")
+                if name != attempt.running:
+                    attempt.void.append(f"a result arrived for {name}, which was not running")
+                elif name in attempt.results:
+                    attempt.void.append(f"a second result arrived for {name}")
+                else:
+                    attempt.results[name] = {"status": event["status"], "message": event["message"]}
                 attempt.running = None
                 phase, phase_deadline = "between", time.monotonic() + limits.test
+            elif kind_ == "flag":
+                attempt.flags.append(f"guard: your code {event['flag']}")
+            elif kind_ == "tampered":
+                attempt.void.append(event["flag"])
             elif kind_ == "done":
                 attempt.ended = "done"
                 return attempt
             elif kind_ in ("worker_error", "collect_error"):
                 attempt.message = attempt.message or event["message"]
+            else:
+                attempt.void.append("the results channel carried an event the grader does not know")
     finally:
         _stop(process)
         receiver.close()
+
+
+def _start(spec: worker.WorkerSpec) -> tuple[Any, Any, Any]:
+    """Fork a worker; if the fork server is gone (killed, or stopped by a worker), start a new one."""
+    ctx = _context()
+    for attempt in range(3):
+        receiver, sender = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=worker.run, args=(sender, spec), daemon=True)
+        try:
+            process.start()
+        except (ConnectionError, FileNotFoundError, EOFError):
+            receiver.close()
+            sender.close()
+            if attempt == 2:
+                raise
+            forkserver._forkserver._stop()
+            continue
+        sender.close()
+        return receiver, sender, process
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _stop(process: Any) -> None:

@@ -9,11 +9,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from autograder import manifest
 from autograder.manifest import Item
-from autograder.results import SubmissionResult, gradebook_json
+from autograder.results import ItemResult, SubmissionResult, gradebook_json
 
 STATUS_MARK = {"graded": "", "missing": "—", "import_error": "import error", "timeout": "timeout",
                "crashed": "crashed"}
+FLAG = "⚑"
+FLAG_NOTE = f"{FLAG} flagged: review the code (a flag never raises a score)"
 
 
 def write_json(results: list[SubmissionResult], path: Path) -> None:
@@ -21,40 +24,95 @@ def write_json(results: list[SubmissionResult], path: Path) -> None:
 
 
 def write_csv(results: list[SubmissionResult], items: list[Item], path: Path) -> None:
-    """One row per submission, one column per item, then the total and the maximum."""
+    """One row per submission, one column per item, the total, the maximum, the flagged items."""
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["submission", *[i.id for i in items], "total", "max_score"])
+        writer.writerow(["submission", *[i.id for i in items], "total", "max_score", "flags"])
         for result in results:
             scores = [_number(r.score) if (r := result.item(i.id)) else "" for i in items]
-            writer.writerow([result.submission, *scores, _number(result.score), _number(result.max_score)])
+            writer.writerow([result.submission, *scores, _number(result.score), _number(result.max_score),
+                             ";".join(flagged(result))])
+
+
+def flagged(result: SubmissionResult) -> list[str]:
+    """The ids of the submission's flagged items, in its order."""
+    return [i.id for i in result.items if i.flags]
 
 
 def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def table(results: list[SubmissionResult], items: list[Item]) -> Table:
+def _colour(score: float, max_score: float) -> str:
+    return "green" if score == max_score else ("red" if score == 0 else "yellow")
+
+
+def _total(result: SubmissionResult) -> str:
+    pct = 100 * result.score / result.max_score if result.max_score else 0
+    return f"{_number(result.score)}/{_number(result.max_score)} ({pct:.0f}%)"
+
+
+def _short(item_id: str) -> str:
+    return item_id.split("_", 1)[0]
+
+
+def _cell(r: ItemResult | None) -> str:
+    if r is None:
+        return ""
+    mark = STATUS_MARK[r.status]
+    return (f"[{_colour(r.score, r.max_score)}]{_number(r.score)}[/]" + (f" [dim]{mark}[/]" if mark else "")
+            + (f" [bold magenta]{FLAG}[/]" if r.flags else ""))
+
+
+def item_table(results: list[SubmissionResult], items: list[Item]) -> Table:
     """Submissions down, items across; a cell is the score, or why there is none."""
     grid = Table(title="Gradebook", header_style="bold")
     grid.add_column("submission", style="bold")
     for item in items:
-        grid.add_column(item.id.split("_", 1)[0], justify="right")
+        grid.add_column(_short(item.id), justify="right")
     grid.add_column("total", justify="right", style="bold")
     for result in results:
+        grid.add_row(result.submission, *[_cell(result.item(item.id)) for item in items], _total(result))
+    return grid
+
+
+def section_table(results: list[SubmissionResult], items: list[Item]) -> Table:
+    """Submissions down, a subtotal per section across, the total and the flagged items."""
+    course = manifest.load()
+    sections = [s for s in course.sections if any(i.section == s.id for i in items)]
+    grid = Table(title="Gradebook (subtotals by section)", header_style="bold")
+    grid.add_column("submission", style="bold")
+    for section in sections:
+        points = sum(i.points for i in items if i.section == section.id)
+        grid.add_column(f"{section.id}\n/{points}", justify="right")
+    grid.add_column("total", justify="right", style="bold", no_wrap=True)
+    grid.add_column(FLAG, style="bold magenta")
+    for result in results:
         cells = []
-        for item in items:
-            r = result.item(item.id)
-            if r is None:
+        for section in sections:
+            mine = [r for i in items if i.section == section.id and (r := result.item(i.id))]
+            if not mine:
                 cells.append("")
                 continue
-            colour = "green" if r.score == r.max_score else ("red" if r.score == 0 else "yellow")
-            mark = STATUS_MARK[r.status]
-            cells.append(f"[{colour}]{_number(r.score)}[/]" + (f" [dim]{mark}[/]" if mark else ""))
-        pct = 100 * result.score / result.max_score if result.max_score else 0
-        grid.add_row(result.submission, *cells, f"{_number(result.score)}/{_number(result.max_score)} ({pct:.0f}%)")
+            score, top = round(sum(r.score for r in mine), 4), round(sum(r.max_score for r in mine), 4)
+            cells.append(f"[{_colour(score, top)}]{_number(score)}[/]")
+        marks = flagged(result)
+        grid.add_row(result.submission, *cells, _total(result),
+                     f"{FLAG} {' '.join(_short(i) for i in marks)}" if marks else "")
+    grid.caption = "per-item scores: --json, --csv or --html"
+    return grid
+
+
+def table(results: list[SubmissionResult], items: list[Item], width: int = 80) -> Table:
+    """One column per item when that fits ``width``, else one per section."""
+    grid = item_table(results, items)
+    if Console(width=10_000).measure(grid).minimum > width:  # narrowest it can be, words unbroken
+        grid = section_table(results, items)
+    if any(flagged(r) for r in results):
+        grid.caption = "\n".join(filter(None, [grid.caption, FLAG_NOTE]))
     return grid
 
 
 def print_table(results: list[SubmissionResult], items: list[Item], console: Console | None = None) -> None:
-    (console or Console()).print(table(results, items))
+    console = console or Console()
+    console.print(table(results, items, console.width))

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import linecache
 import os
 
 import pytest
 
-from autograder import loader
+from autograder import canary, guard, integrity, loader
 from autograder.messages import failure, shorten
 
 Emit = Callable[[dict[str, Any]], None]
@@ -38,12 +39,26 @@ def description_of(item: pytest.Item) -> str:
 
 
 class Reporter:
-    def __init__(self, emit: Emit, student_file: Path, item_id: str, skip: frozenset[str] = frozenset()) -> None:
+    """Inside the worker: collect, guard, import, then report every test as it ends.
+
+    ``canaries`` are names for extra tests that must fail (see :mod:`autograder.canary`);
+    ``protected`` and ``writable`` are the guard's folders. A reporter made without them
+    (``workbook check`` in a notebook's own kernel, say) installs no guard.
+    """
+
+    def __init__(self, emit: Emit, student_file: Path, item_id: str, skip: frozenset[str] = frozenset(),
+                 canaries: tuple[str, ...] = (), *, protected: tuple[Path, ...] | None = None,
+                 writable: tuple[Path, ...] = ()) -> None:
         self.emit = emit
         self.student_file = student_file
         self.item_id = item_id
         self.skip = skip
+        self.canaries = canaries
+        self.protected = protected
+        self.writable = writable
         self.outcomes: dict[str, dict[str, Any]] = {}
+        self.snapshot: integrity.Snapshot | None = None
+        self.tampered = False
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
@@ -53,6 +68,8 @@ class Reporter:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = kept
+        if items and self.canaries:
+            items[:] = canary.mix(items, self.canaries)
         self.emit({
             "event": "collected",
             "tests": [
@@ -68,13 +85,30 @@ class Reporter:
         Collection does not touch student code (fixtures load it), so the grader
         already knows every test by now and can score each one if the import fails.
         """
+        for path in {str(item.path) for item in session.items}:
+            linecache.getlines(path)  # cached now: reporting a failure never reopens the suite
+        if self.protected is not None:
+            guard.install(student_file=self.student_file, protected=self.protected, writable=self.writable,
+                          report=lambda rule: self.emit({"event": "flag", "flag": rule}))
+        self.snapshot = integrity.snapshot()
         try:
             loader.load(self.student_file, self.item_id)
         except loader.StudentImportError as exc:
             kind = "crashed" if isinstance(exc.original, (SystemExit, KeyboardInterrupt)) else "import_error"
             self.emit({"event": kind, "message": exc.message})
             os._exit(0)
+        self._check()
         self.emit({"event": "imported"})
+
+    def _check(self) -> None:
+        """Report, once, that pytest's or the grader's functions were replaced."""
+        if self.snapshot is None or self.tampered:
+            return
+        replaced = integrity.changed(self.snapshot)
+        if replaced:
+            self.tampered = True
+            self.emit({"event": "tampered", "flag": "replaced " + ", ".join(replaced[:3])
+                       + (f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")})
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -99,6 +133,7 @@ class Reporter:
                 outcome["status"] = "error"
             outcome["message"] = failure(exc, self.student_file)
         if call.when == "teardown":
+            self._check()
             self.emit({"event": "result", "name": item.name, **self.outcomes.pop(item.name)})
         return report
 

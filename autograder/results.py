@@ -37,17 +37,27 @@ class ItemResult:
     status: ItemStatus
     message: str = ""
     tests: list[TestResult] = field(default_factory=list)
+    # What the grader caught the code doing ("reads the hidden suite", "canary passed"...):
+    # an instructor reviews a flagged item; a flag never raises a score.
+    flags: list[str] = field(default_factory=list)
 
     @classmethod
     def from_tests(cls, item_id: str, max_score: float, tests: list[TestResult], status: ItemStatus = "graded",
-                   message: str = "") -> ItemResult:
+                   message: str = "", flags: list[str] | None = None) -> ItemResult:
         score = round(sum(t.score for t in tests), 4)
-        return cls(item_id, score, max_score, status, message, tests)
+        return cls(item_id, score, max_score, status, message, tests, list(flags or []))
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["tests"] = [t.to_json() for t in self.tests]
         return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ItemResult:
+        tests = [TestResult(**{k: v for k, v in t.items() if k in TestResult.__dataclass_fields__})
+                 for t in data.get("tests", [])]
+        return cls(data["id"], data["score"], data["max_score"], data["status"], data.get("message", ""), tests,
+                   list(data.get("flags", [])))
 
 
 @dataclass
@@ -62,6 +72,10 @@ class SubmissionResult:
     @property
     def max_score(self) -> float:
         return round(sum(i.max_score for i in self.items), 4)
+
+    @property
+    def flags(self) -> list[str]:
+        return [f"{i.id}: {flag}" for i in self.items for flag in i.flags]
 
     def item(self, item_id: str) -> ItemResult | None:
         return next((i for i in self.items if i.id == item_id), None)

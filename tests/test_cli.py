@@ -92,12 +92,13 @@ def test_grade_writes_json_and_csv(tmp_path):
     (tmp_path / "stub").mkdir()
     (tmp_path / "stub" / f"{ITEM}.py").write_text("raise SyntaxError('x')\n")
     out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
-    result = invoke("grade", SOLUTIONS, tmp_path / "stub", "--items", ITEM, "--json", out_json, "--csv", out_csv)
+    result = invoke("grade", SOLUTIONS, tmp_path / "stub", "--items", ITEM, "--json", out_json, "--csv", out_csv,
+                    "--db", tmp_path / "gradebook.sqlite")
     assert result.exit_code == 0, result.output
     data = json.loads(out_json.read_text())
     assert data["version"] == 1
     scores = {s["submission"]: (s["score"], s["items"][0]["status"]) for s in data["submissions"]}
     assert scores == {"solutions": (10, "graded"), "stub": (0, "import_error")}
     rows = list(csv.reader(out_csv.read_text().splitlines()))
-    assert rows == [["submission", ITEM, "total", "max_score"], ["solutions", "10", "10", "10"],
-                    ["stub", "0", "0", "10"]]
+    assert rows == [["submission", ITEM, "total", "max_score", "flags"], ["solutions", "10", "10", "10", ""],
+                    ["stub", "0", "0", "10", ""]]

@@ -1,0 +1,90 @@
+"""``await``: the result, not a promise of it; and many fetches, a few at a time.
+
+``fetch_item`` is a coroutine function: calling it returns a *coroutine object*, and only
+``await`` runs it and hands back its result. The route ``GET /items/{item_id}`` below
+forgot that. Then fetch many items concurrently, but politely: the inventory service
+allows at most ``MAX_CONCURRENCY`` requests in flight from one caller.
+
+Task 1. ``GET /items/{item_id}`` answers what ``fetch_item(item_id)`` returned, and 404
+        ``{"detail": "Item <id> not found"}`` when ``fetch_item`` raises ``KeyError``.
+        (It forgot ``await``: it answers 500 and the ``except`` never fires.)
+Task 2. ``async def fetch_all(ids)`` fetches every id with ``fetch_item``, concurrently
+        but never more than ``MAX_CONCURRENCY`` (3) at once (use an
+        ``asyncio.Semaphore``: a fetch starts as soon as another one finishes), and
+        returns a list with one result per id, in the order of ``ids`` (duplicates
+        included; ``[]`` for no ids). A ``KeyError`` from ``fetch_item`` propagates.
+Task 3. ``GET /items?ids=3&ids=1`` answers ``{"items": [...]}`` from ``fetch_all``, in
+        the order asked; 404 ``{"detail": "Item <id> not found"}`` when an id is
+        unknown; 422 without ``ids``.
+"""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import FastAPI, HTTPException, Query
+
+FETCH_DELAY = 0.5  # seconds one inventory call takes; the checks make it much smaller
+MAX_CONCURRENCY = 3  # the inventory service's limit of requests in flight per caller
+
+CATALOGUE = {1: "keyboard", 2: "mouse", 3: "monitor", 4: "webcam", 5: "headset", 6: "dock"}
+
+
+async def fetch_item(item_id: int) -> dict:
+    """One call to the inventory service. Raises ``KeyError`` for an unknown id."""
+    await asyncio.sleep(FETCH_DELAY)
+    if item_id not in CATALOGUE:
+        raise KeyError(item_id)
+    return {"id": item_id, "name": CATALOGUE[item_id]}
+
+
+app = FastAPI()
+
+
+# BEGIN SOLUTION
+@app.get("/items/{item_id}")
+async def get_item(item_id: int) -> dict:
+    try:
+        item = await fetch_item(item_id)  # await runs the coroutine and gives its result (or its exception)
+    except KeyError:
+        raise HTTPException(status_code=404, detail=f"Item {item_id} not found") from None
+    return item
+
+
+async def fetch_all(ids: list[int]) -> list[dict]:
+    slots = asyncio.Semaphore(MAX_CONCURRENCY)  # per call: at most 3 of *this* batch in flight
+
+    async def fetch_one(item_id: int) -> dict:
+        async with slots:  # waits here while 3 fetches are running; a finished one frees its slot
+            return await fetch_item(item_id)
+
+    # gather starts every fetch_one at once (the semaphore lets 3 through) and returns
+    # the results in the order of its arguments, whatever order they finished in.
+    return list(await asyncio.gather(*(fetch_one(item_id) for item_id in ids)))
+
+
+@app.get("/items")
+async def get_items(ids: Annotated[list[int], Query()]) -> dict:
+    try:
+        items = await fetch_all(ids)
+    except KeyError as error:
+        raise HTTPException(status_code=404, detail=f"Item {error.args[0]} not found") from None
+    return {"items": items}
+# END SOLUTION
+# STUB: @app.get("/items/{item_id}")
+# STUB: async def get_item(item_id: int) -> dict:
+# STUB:     try:
+# STUB:         item = fetch_item(item_id)  # TODO (task 1): this answers 500; what is missing?
+# STUB:     except KeyError:
+# STUB:         raise HTTPException(status_code=404, detail=f"Item {item_id} not found") from None
+# STUB:     return item
+# STUB:
+# STUB:
+# STUB: async def fetch_all(ids: list[int]) -> list[dict]:
+# STUB:     # TODO (task 2): fetch_item for every id, at most MAX_CONCURRENCY at once, results in order.
+# STUB:     raise NotImplementedError("fetch_all() is not written yet")
+# STUB:
+# STUB:
+# STUB: @app.get("/items")
+# STUB: async def get_items(ids: Annotated[list[int], Query()]) -> dict:
+# STUB:     # TODO (task 3): {"items": await fetch_all(ids)}, and 404 "Item <id> not found" for an unknown id.
+# STUB:     raise NotImplementedError("get_items() is not written yet")

@@ -1,0 +1,110 @@
+"""Concurrent upstream calls: one shared httpx.AsyncClient, a timeout, partial answers.
+
+``GET /aggregate`` builds a travel dashboard from three upstream services listed in
+``UPSTREAMS`` (name -> URL); each answers JSON. The app talks to them through ONE
+``httpx.AsyncClient``, made when the app starts and closed when it stops: a client
+keeps a pool of connections, so making one per request throws that pool away.
+
+``UPSTREAM_TRANSPORT`` is how tests (and the checks) replace the network: pass it to
+``httpx.AsyncClient(transport=...)``. Left at ``None``, httpx uses real connections.
+
+Task 1. ``lifespan`` makes one ``httpx.AsyncClient(transport=UPSTREAM_TRANSPORT,
+        timeout=UPSTREAM_TIMEOUT)`` at startup, keeps it in ``app.state.http_client``
+        and closes it at shutdown. Every request uses that client; none makes its own.
+Task 2. With every upstream answering, ``GET /aggregate`` answers 200 with
+        ``{"results": {"weather": ..., "flights": ..., "hotels": ...}, "failed": []}``,
+        each value being the JSON that upstream sent (one GET per upstream per request).
+Task 3. The three calls run concurrently (``asyncio.gather`` or a ``TaskGroup``).
+Task 4. An upstream that does not answer in time (httpx raises a subclass of
+        ``httpx.TimeoutException``) makes the whole answer 504 Gateway Timeout with
+        ``{"detail": "upstream <name> timed out"}`` (the first such name in
+        ``UPSTREAMS`` order).
+Task 5. An upstream that fails otherwise (an error status, 4xx or 5xx, or a connection
+        error) does not fail the answer: its result is ``null`` and its name is listed
+        in ``"failed"`` (in ``UPSTREAMS`` order); the answer stays 200. Only when every
+        upstream failed is the answer 502 Bad Gateway with
+        ``{"detail": "every upstream failed"}``.
+"""
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import httpx
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+
+UPSTREAMS = {
+    "weather": "https://weather.example.com/v1/current?city=Lisbon",
+    "flights": "https://flights.example.com/v1/departures?from=LIS",
+    "hotels": "https://hotels.example.com/v1/offers?city=Lisbon",
+}
+UPSTREAM_TIMEOUT = 2.0  # seconds, for each upstream call
+UPSTREAM_TRANSPORT: httpx.AsyncBaseTransport | None = None  # tests put an httpx.MockTransport here
+
+
+# BEGIN SOLUTION
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    # One client for the app's whole life: its connection pool is shared by all requests.
+    async with httpx.AsyncClient(transport=UPSTREAM_TRANSPORT, timeout=UPSTREAM_TIMEOUT) as client:
+        app.state.http_client = client
+        yield
+    # leaving the `async with` closed the client (and its connections)
+
+
+def get_http_client(request: Request) -> httpx.AsyncClient:
+    return request.app.state.http_client
+
+
+HttpClient = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+
+
+class Outcome:
+    """What one upstream call produced: a value, a failure, or a timeout."""
+
+    def __init__(self, value: Any = None, failed: bool = False, timed_out: bool = False) -> None:
+        self.value = value
+        self.failed = failed
+        self.timed_out = timed_out
+
+
+async def call_upstream(client: httpx.AsyncClient, url: str) -> Outcome:
+    try:
+        response = await client.get(url)
+        response.raise_for_status()
+        return Outcome(value=response.json())
+    except httpx.TimeoutException:  # before HTTPError: a timeout is an HTTPError too
+        return Outcome(timed_out=True)
+    except (httpx.HTTPError, ValueError):  # error status, connection error, not JSON
+        return Outcome(failed=True)
+# END SOLUTION
+# STUB: @asynccontextmanager
+# STUB: async def lifespan(app: FastAPI):
+# STUB:     # TODO (task 1): make ONE httpx.AsyncClient(transport=UPSTREAM_TRANSPORT, timeout=UPSTREAM_TIMEOUT),
+# STUB:     # keep it in app.state.http_client while the app runs, and close it at shutdown.
+# STUB:     yield
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+# BEGIN SOLUTION
+@app.get("/aggregate")
+async def aggregate(client: HttpClient) -> dict:
+    names = list(UPSTREAMS)
+    # Start all three calls, then wait for all: the request takes as long as the slowest.
+    outcomes = await asyncio.gather(*(call_upstream(client, UPSTREAMS[name]) for name in names))
+    by_name = dict(zip(names, outcomes, strict=True))
+    for name, outcome in by_name.items():
+        if outcome.timed_out:
+            raise HTTPException(status.HTTP_504_GATEWAY_TIMEOUT, detail=f"upstream {name} timed out")
+    failed = [name for name, outcome in by_name.items() if outcome.failed]
+    if len(failed) == len(names):
+        raise HTTPException(status.HTTP_502_BAD_GATEWAY, detail="every upstream failed")
+    return {"results": {name: outcome.value for name, outcome in by_name.items()}, "failed": failed}
+# END SOLUTION
+# STUB: @app.get("/aggregate")
+# STUB: async def aggregate(request: Request) -> dict:
+# STUB:     # TODO (tasks 2-5): call every URL of UPSTREAMS concurrently with the shared client
+# STUB:     # (request.app.state.http_client); 504 on a timeout, partial results on other failures.
+# STUB:     raise NotImplementedError("aggregate() is not written yet")

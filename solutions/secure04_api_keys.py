@@ -1,0 +1,98 @@
+"""API keys: sent in the X-API-Key header, stored hashed, compared in constant time.
+
+Machine clients (a partner's server, a cron job) authenticate with an API key: a long
+random string sent in the ``X-API-Key`` header. The server stores only a digest of each
+key, so a leaked database holds no usable key; and it compares digests with a
+constant-time comparison, so the time an answer takes reveals nothing about the key.
+
+``API_KEYS`` maps the SHA-256 digest (hex) of each valid key to its client's name. A
+fast hash is fine here, unlike for passwords: the keys are random and long (256 bits),
+so there is nothing to guess.
+
+Task 1. ``issue_api_key(client)`` makes a new random key with ``secrets``
+        (``secrets.token_urlsafe(32)``), stores its digest with the client's name, and
+        returns the key itself, which is shown once and never stored.
+Task 2. The key is read with ``APIKeyHeader(name="X-API-Key")`` (so it appears in the
+        OpenAPI schema), and checked by comparing its digest with every stored digest
+        using ``hmac.compare_digest`` (or ``secrets.compare_digest``), never ``==`` and
+        never a dict lookup by digest.
+Task 3. ``GET /data`` answers ``{"client": <name>, "items": ["alpha", "beta"]}`` for a
+        valid key. Without a key it answers 401; with an unknown (or revoked) key 401
+        ``"Invalid API key"``; both 401s carry ``WWW-Authenticate: APIKey``. A key sent
+        anywhere else (a query parameter, an Authorization header) does not count.
+Task 4. ``DELETE /keys/current`` revokes the key it was called with: 204, and that key
+        is refused from then on; other keys keep working.
+"""
+
+import hashlib
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Response, Security, status
+from fastapi.security import APIKeyHeader
+
+API_KEYS: dict[str, str] = {}  # sha256 hex digest of a key -> client name
+
+app = FastAPI()
+
+
+@app.get("/public")
+async def public() -> dict[str, str]:
+    return {"message": "anyone may read this"}
+
+
+# BEGIN SOLUTION
+api_key_header = APIKeyHeader(name="X-API-Key", description="The key issued to your client")
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_api_key(client: str) -> str:
+    key = secrets.token_urlsafe(32)  # 32 random bytes, 43 URL-safe characters
+    API_KEYS[digest(key)] = client
+    return key
+
+
+def find_key(key: str) -> str | None:
+    """The stored digest matching ``key``, compared in constant time with every entry."""
+    presented = digest(key)
+    found = None
+    for stored in list(API_KEYS):
+        if hmac.compare_digest(presented, stored):
+            found = stored
+    return found
+
+
+def api_client(key: Annotated[str, Security(api_key_header)]) -> str:
+    """The digest of the caller's valid key (APIKeyHeader already answered 401 when it is missing)."""
+    stored = find_key(key)
+    if stored is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Invalid API key",
+                            headers={"WWW-Authenticate": "APIKey"})
+    return stored
+
+
+ValidKey = Annotated[str, Depends(api_client)]
+
+
+@app.get("/data")
+async def data(key_digest: ValidKey) -> dict:
+    return {"client": API_KEYS[key_digest], "items": ["alpha", "beta"]}
+
+
+@app.delete("/keys/current", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_current_key(key_digest: ValidKey) -> Response:
+    API_KEYS.pop(key_digest, None)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+# END SOLUTION
+# STUB: def issue_api_key(client: str) -> str:
+# STUB:     # TODO (task 1): make a random key with secrets, store its SHA-256 digest -> client, return the key.
+# STUB:     raise NotImplementedError("issue_api_key() is not written yet")
+# STUB:
+# STUB:
+# STUB: # TODO (task 2): an APIKeyHeader(name="X-API-Key") and a dependency comparing digests with hmac.compare_digest.
+# STUB: # TODO (task 3): GET /data -> {"client": <name>, "items": ["alpha", "beta"]}; 401 "Invalid API key" otherwise.
+# STUB: # TODO (task 4): DELETE /keys/current revokes the caller's key (204).

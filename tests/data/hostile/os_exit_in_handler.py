@@ -1,0 +1,4 @@
+# expected: 8/10 status=crashed base=solution where=handler
+# why: os._exit kills the worker during one test: that test scores 0, a new worker runs the rest
+import os
+os._exit(1)

@@ -1,0 +1,104 @@
+"""End to end in a real browser: JupyterLab opens a lesson, the checks cell renders its table.
+
+Starts JupyterLab on loopback, drives Debian's Chromium with Playwright, runs every
+cell of the async01 lesson and asserts the check table the last cell renders. The
+screenshot is kept in ``artifacts/``. Skips, with the reason, where Chromium or
+Playwright is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from autograder.paths import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "artifacts"
+LESSON = "notebooks/async01_why_async.ipynb"
+# Flags for a sandboxed, offline machine: no first-run UI, no background traffic.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+
+def last_cell(condition: str) -> str:
+    """A JavaScript predicate on the notebook's last cell (the checks cell), named `last`."""
+    return ("() => { const last = [...document.querySelectorAll('.jp-Notebook .jp-Cell')].pop(); "
+            f"return !!last && ({condition}); }}")
+
+
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    port = free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+           "WORKBOOK_STATE": str(tmp_path / "state.json")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         f"--ServerApp.root_dir={ROOT}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"{url}/api/status", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, "JupyterLab exited during start-up"
+        assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
+        time.sleep(0.5)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab):
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "jupyterlab-check.png"
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{jupyterlab}/lab/tree/{LESSON}", timeout=120_000)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+            page.wait_for_function(
+                "() => window.jupyterapp && document.querySelector('.jp-Notebook-ExecutionIndicator')", timeout=120_000)
+            # The built notebook stores outputs: clear them, so what we assert is this run's.
+            page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+            page.wait_for_function(last_cell("!last.querySelector('.jp-OutputArea-output')"), timeout=60_000)
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function(last_cell("!!last.querySelector('.jp-OutputArea-output') && "
+                                             "last.innerText.includes('points')"), timeout=300_000)
+            output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output").first
+            output.scroll_into_view_if_needed()
+            text = output.inner_text()
+            page.screenshot(path=str(shot), full_page=False)
+        finally:
+            browser.close()
+    print(f"screenshot: {shot}")
+    for fragment in ("async01_why_async", "task", "check", "points", "✗", "hint:", "NotImplementedError"):
+        assert fragment in text, f"{fragment!r} missing from the rendered checks table:\n{text}"
+    assert shot.stat().st_size > 10_000

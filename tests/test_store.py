@@ -1,0 +1,292 @@
+"""The gradebook store: each result saved as it is graded, reruns that grade only what is missing.
+
+Most tests stand a fake in for the engine (counting what it is asked to grade); the
+last ones run the real grader, one of them killed with SIGKILL halfway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from autograder import engine, grading, store
+from autograder.cli import app
+from autograder.paths import EXERCISES, SAMPLES, SOLUTIONS
+from autograder.results import ItemResult, TestResult
+from autograder.store import Store, StoreError
+from tests.conftest import COURSE, SLOW_MACHINE
+
+ITEM = "async01_why_async"
+ITEMS = [COURSE.item(ITEM)]
+SUBMISSIONS = [SAMPLES / "alice", SAMPLES / "bob", SOLUTIONS, EXERCISES]
+runner = CliRunner()
+
+
+def sample_result(score: float = 6, flags: list[str] | None = None) -> ItemResult:
+    tests = [TestResult("test_answers", score, 6, "passed", "", task=1, description="answers"),
+             TestResult("test_concurrent", 0, 4, "failed", "at most 1 of 3 in flight", task=2, description="overlap")]
+    return ItemResult.from_tests(ITEM, 10, tests, flags=flags)
+
+
+@pytest.fixture
+def fake_engine(monkeypatch):
+    """Replace the engine: the score is the file's length mod 11; ``calls`` lists what ran."""
+    calls: list[tuple[str, str]] = []
+
+    def grade_item(item, student_file, kind="hidden", limits=None):
+        calls.append((item.id, student_file.parent.name if student_file else "-"))
+        if student_file is None:
+            return ItemResult(item.id, 0, 10, "missing")
+        score = len(student_file.read_bytes()) % 11
+        return ItemResult.from_tests(item.id, 10, [TestResult("test_x", score, 10, "passed" if score == 10 else "failed")])
+
+    monkeypatch.setattr(engine, "grade_item", grade_item)
+    return calls
+
+
+def submission(tmp_path: Path, name: str, text: str = "x = 1\n") -> Path:
+    folder = tmp_path / "in" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{ITEM}.py").write_text(text)
+    return folder
+
+
+# --- the store itself ---------------------------------------------------------------
+
+def test_save_and_lookup_round_trip(tmp_path):
+    with Store(tmp_path / "g.sqlite") as db:
+        result = sample_result(flags=["read the hidden suite"])
+        db.save("alice", "abc", "suite1", result)
+        assert db.lookup("alice", ITEM, "abc", "suite1") == result  # task numbers, descriptions and flags kept
+        assert db.lookup("alice", ITEM, "other", "suite1") is None
+        assert db.lookup("alice", ITEM, "abc", "suite2") is None
+        assert db.lookup("bob", ITEM, "abc", "suite1") is None
+        db.save("alice", "def", "suite1", sample_result(score=0))  # one row per (submission, item)
+        assert len(db) == 1
+        (row,) = db.rows()
+        assert (row.submission, row.item, row.fingerprint, row.result.score) == ("alice", ITEM, "def", 0)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", row.graded_at)
+    with sqlite3.connect(tmp_path / "g.sqlite") as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        stored = json.loads(raw.execute("SELECT result FROM results").fetchone()[0])
+    assert stored["id"] == ITEM and stored["flags"] == [] and stored["tests"][0]["description"] == "answers"
+
+
+def test_results_follow_the_items_given(tmp_path):
+    items = list(COURSE.items[:2])
+    with Store(tmp_path / "g.sqlite") as db:
+        for name in ("bob", "alice"):
+            for item in reversed(items):
+                db.save(name, "f", "s", ItemResult(item.id, 1, 10, "graded"))
+        db.save("carol", "f", "s", ItemResult("gone01_removed", 1, 10, "graded"))
+        results = db.results(items)
+    assert [r.submission for r in results] == ["alice", "bob"]  # carol has nothing on these items
+    assert [i.id for i in results[0].items] == [i.id for i in items]
+
+
+def test_fingerprints(tmp_path):
+    file = tmp_path / "a.py"
+    file.write_bytes(b"x = 1\n")
+    assert store.fingerprint(file) == hashlib.sha256(b"x = 1\n").hexdigest()
+    assert store.fingerprint(None) == "missing"
+    assert len(store.suite_fingerprint(ITEMS[0])) == 64
+
+
+def test_the_file_is_created_only_when_used(tmp_path):
+    path = tmp_path / "deep" / "er" / "g.sqlite"
+    with Store(path):
+        pass
+    assert not path.exists()
+    with Store(path) as db:
+        assert len(db) == 0
+    assert path.is_file()
+
+
+def test_a_file_that_is_not_a_database(tmp_path):
+    bad = tmp_path / "g.sqlite"
+    bad.write_bytes(b"this is no database, just text that is long enough to have a header" * 20)
+    with pytest.raises(StoreError, match="cannot use"), Store(bad) as db:
+        len(db)
+
+
+# --- grading with a store --------------------------------------------------------------
+
+def test_without_a_store_nothing_changes(tmp_path, fake_engine):
+    paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob", "y = 22\n")]
+    first = grading.grade(paths, ITEMS)
+    second = grading.grade(paths, ITEMS)
+    assert first == second and len(fake_engine) == 4
+    assert not list(tmp_path.rglob("*.sqlite"))
+
+
+def test_a_rerun_grades_only_what_is_missing(tmp_path, fake_engine):
+    paths = [submission(tmp_path, n, f"# {n}\n") for n in ("alice", "bob", "carol")]
+    plans: list[tuple[int, int]] = []
+    with Store(tmp_path / "g.sqlite") as db:
+        first = grading.grade(paths[:2], ITEMS, store=db, on_plan=lambda *p: plans.append(p))
+        assert len(db) == 2 and len(fake_engine) == 2
+        seen: list[str] = []
+        again = grading.grade(paths, ITEMS, store=db, on_plan=lambda *p: plans.append(p),
+                              on_item=lambda name, r: seen.append(name))
+    assert plans == [(2, 0), (1, 2)]
+    assert seen == ["carol"] and len(fake_engine) == 3
+    assert again[:2] == first
+    assert again == grading.grade(paths, ITEMS)  # the same as a clean run
+
+
+def test_regrade_grades_everything(tmp_path, fake_engine):
+    paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob")]
+    with Store(tmp_path / "g.sqlite") as db:
+        grading.grade(paths, ITEMS, store=db)
+        grading.grade(paths, ITEMS, store=db, regrade=True)
+        assert len(db) == 2
+    assert len(fake_engine) == 4
+
+
+def test_a_changed_file_is_graded_again(tmp_path, fake_engine):
+    paths = [submission(tmp_path, "alice", "a = 1\n"), submission(tmp_path, "bob", "b = 1\n")]
+    with Store(tmp_path / "g.sqlite") as db:
+        grading.grade(paths, ITEMS, store=db)
+        submission(tmp_path, "bob", "b = 1  # resubmitted, longer\n")
+        results = grading.grade(paths, ITEMS, store=db)
+        (row,) = [r for r in db.rows() if r.submission == "bob"]
+    assert [name for _, name in fake_engine] == ["alice", "bob", "bob"]
+    assert results[1].score == len("b = 1  # resubmitted, longer\n") % 11
+    assert row.fingerprint == store.fingerprint(paths[1] / f"{ITEM}.py")
+
+
+def test_a_changed_suite_is_graded_again(tmp_path, fake_engine, monkeypatch):
+    paths = [submission(tmp_path, "alice")]
+    with Store(tmp_path / "g.sqlite") as db:
+        grading.grade(paths, ITEMS, store=db)
+        monkeypatch.setattr(grading, "suite_fingerprint", lambda item: "a fixed suite")
+        grading.grade(paths, ITEMS, store=db)
+    assert len(fake_engine) == 2
+
+
+def test_a_missing_file_is_stored_as_missing(tmp_path, fake_engine):
+    folder = submission(tmp_path, "alice")
+    items = list(COURSE.items[:2])
+    with Store(tmp_path / "g.sqlite") as db:
+        grading.grade([folder], items, store=db)
+        fingerprints = {r.item: r.fingerprint for r in db.rows()}
+        grading.grade([folder], items, store=db)
+    assert fingerprints[items[1].id] == "missing" and len(fake_engine) == 2
+
+
+def test_two_submissions_with_one_name_are_refused_with_a_store(tmp_path, fake_engine):
+    one, other = tmp_path / "a" / "alice", tmp_path / "b" / "alice"
+    for folder in (one, other):
+        folder.mkdir(parents=True)
+        (folder / f"{ITEM}.py").write_text("x = 1\n")
+    assert len(grading.grade([one, other], ITEMS)) == 2  # without a store, as before
+    with Store(tmp_path / "g.sqlite") as db, pytest.raises(grading.submissions.SubmissionError, match="both named"):
+        grading.grade([one, other], ITEMS, store=db)
+
+
+def test_the_cli_reports_graded_and_reused(tmp_path, fake_engine):
+    paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob")]
+    db = tmp_path / "nested" / "g.sqlite"
+    args = ["grade", *map(str, paths), "--items", ITEM, "--db", str(db), "--json", str(tmp_path / "r.json")]
+    first = runner.invoke(app, args, catch_exceptions=False)
+    assert first.exit_code == 0 and "graded 2, reused 0" in first.output
+    assert db.is_file()
+    second = runner.invoke(app, args, catch_exceptions=False)
+    assert "graded 0, reused 2" in second.output
+    third = runner.invoke(app, [*args, "--regrade"], catch_exceptions=False)
+    assert "graded 2, reused 0" in third.output
+    assert "━" not in first.output + second.output  # no progress bar when not on a terminal
+
+
+def test_the_default_store_is_under_the_current_folder(tmp_path, fake_engine, monkeypatch):
+    folder = submission(tmp_path, "alice")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["grade", str(folder), "--items", ITEM], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ".workbook" / "gradebook.sqlite").is_file()
+
+
+def test_a_bad_store_is_one_line(tmp_path, fake_engine):
+    bad = tmp_path / "g.sqlite"
+    bad.write_text("not a database " * 100)
+    result = runner.invoke(app, ["grade", str(submission(tmp_path, "alice")), "--items", ITEM, "--db", str(bad)])
+    assert result.exit_code == 2 and result.output.startswith("error: cannot use") and "Traceback" not in result.output
+
+
+def test_a_failed_command_leaves_no_store(tmp_path):
+    result = runner.invoke(app, ["grade", str(tmp_path / "nobody"), "--db", str(tmp_path / "g.sqlite")])
+    assert result.exit_code == 2 and not (tmp_path / "g.sqlite").exists()
+
+
+# --- the real grader --------------------------------------------------------------------
+
+def test_resume_with_the_real_grader(tmp_path):
+    args = ["grade", str(SAMPLES / "bob"), "--items", ITEM, "--db", str(tmp_path / "g.sqlite"),
+            "--test-timeout", str(SLOW_MACHINE.test), "--gradescope", str(tmp_path / "gs.json")]
+    first = runner.invoke(app, args, catch_exceptions=False)
+    assert "graded 1, reused 0" in first.output and "6/10" in first.output
+    fresh = (tmp_path / "gs.json").read_text()
+    second = runner.invoke(app, args, catch_exceptions=False)
+    assert "graded 0, reused 1" in second.output and "6/10" in second.output
+    assert (tmp_path / "gs.json").read_text() == fresh  # test descriptions survive the store
+
+
+def _workbook(*args: object, db: Path, out: Path) -> list[str]:
+    return [sys.executable, "-c", "from autograder.cli import main; main()", "grade", *map(str, SUBMISSIONS), "--items", ITEM,
+            "--workers", "1", "--test-timeout", str(SLOW_MACHINE.test), "--db", str(db), "--json", str(out),
+            *map(str, args)]
+
+
+def _rows(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as raw:
+            return raw.execute("SELECT count(*) FROM results").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_sigkill_loses_nothing_already_graded(tmp_path):
+    """Kill the grader after its first result; the rerun grades only the rest and ends like a clean run."""
+    db, clean_db = tmp_path / "g.sqlite", tmp_path / "clean.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # this checkout's package
+    clean = subprocess.Popen(_workbook(db=clean_db, out=tmp_path / "clean.json"), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    started = time.monotonic()
+    killed = subprocess.Popen(_workbook(db=db, out=tmp_path / "killed.json"), env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while _rows(db) == 0 and killed.poll() is None and time.monotonic() - started < 300:
+            time.sleep(0.05)
+        os.kill(killed.pid, signal.SIGKILL)
+    finally:
+        killed.wait(30)
+    first_run = time.monotonic() - started
+    assert killed.returncode == -signal.SIGKILL, "the grader finished before it could be killed"
+    kept = _rows(db)
+    assert 1 <= kept < len(SUBMISSIONS)
+
+    started = time.monotonic()
+    rerun = subprocess.run(_workbook(db=db, out=tmp_path / "resumed.json"), env=env, capture_output=True,
+                           text=True, timeout=600)
+    resumed = time.monotonic() - started
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    graded, reused = map(int, re.search(r"graded (\d+), reused (\d+)", rerun.stdout).groups())
+    assert (graded, reused) == (len(SUBMISSIONS) - kept, kept)
+    assert _rows(db) == len(SUBMISSIONS)
+
+    clean_out, _ = clean.communicate(timeout=600)
+    assert clean.returncode == 0, clean_out
+    assert json.loads((tmp_path / "resumed.json").read_text()) == json.loads((tmp_path / "clean.json").read_text())
+    print(f"\nkilled after {first_run:.1f}s with {kept} stored; resume graded {graded}, reused {reused} "
+          f"in {resumed:.1f}s")

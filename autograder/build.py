@@ -77,13 +77,21 @@ def footer_cells(item: Item) -> list:
             "process, so an endless loop ends with a message instead of freezing this notebook. "
             f"`workbook hint {item.id}` shows the hints one at a time."
         ),
-        nbformat.v4.new_code_cell(f'from autograder.notebook import check\n\ncheck("{item.id}")'),
+        nbformat.v4.new_code_cell(f'check("{item.id}")'),
     ]
+
+
+SETUP_CELL = (
+    "# The workbook's calls: check(item) runs the public checks on your saved exercise file,\n"
+    "# hint(item) shows the next hint, progress() shows where you are in the course.\n"
+    "from autograder.notebook import check, hint, progress"
+)
 
 
 def make_notebook(item: Item, source: str) -> nbformat.NotebookNode:
     lesson = jupytext.reads(source, fmt="md")
-    cells = [nbformat.v4.new_markdown_cell(header_markdown(item)), *lesson.cells, *footer_cells(item)]
+    cells = [nbformat.v4.new_markdown_cell(header_markdown(item)), nbformat.v4.new_code_cell(SETUP_CELL),
+             *lesson.cells, *footer_cells(item)]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}, "workbook": {"item": item.id}}
     for n, cell in enumerate(notebook.cells):

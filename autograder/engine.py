@@ -122,6 +122,9 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
         if running in canaries:
             canary_status[running] = "error"
             running = None
+        if attempt.ended == "item_timeout" and planned is None:
+            status, message = "timeout", attempt.message
+            break
         if planned is None or (attempt.ended in IMPORT_FAILURES and not attempt.results):
             # Nothing ran: the module did not import (or the worker died before it could).
             status = IMPORT_FAILURES.get(attempt.ended, "crashed")

@@ -17,6 +17,7 @@ Student text (names, messages, flags) reaches the page only through Jinja's esca
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,8 +30,8 @@ from pygal.style import Style
 from autograder import manifest
 from autograder.gradebook import STATUS_MARK, flagged
 from autograder.manifest import Item
-from autograder.results import SubmissionResult
 from autograder.paths import PACKAGE
+from autograder.results import SubmissionResult
 
 TOP_MESSAGES = 3
 MESSAGE_CHARS = 240
@@ -41,6 +42,11 @@ _STYLE = Style(background="transparent", plot_background="#fafafa", foreground="
                font_family="system-ui, -apple-system, 'Segoe UI', sans-serif", title_font_size=15,
                label_font_size=11, major_label_font_size=11, value_font_size=10, legend_font_size=12)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
+
+# Importing pygal appends a legacy import hook for its map plugins (which we do not use)
+# to sys.meta_path; on Python 3.11 every failed import after that warns (ImportWarning),
+# and under `-W error` the optional imports of other libraries then fail. Take it out.
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, getattr(pygal, "PluginImportFixer", ()))]
 
 
 @dataclass
@@ -139,11 +145,13 @@ def pass_rate_chart(stats: list[ItemStats]) -> str:
 
 
 def distribution_chart(results: list[SubmissionResult]) -> str:
+    counts = distribution(results)
+    step = max(1, -(-max(counts) // 8))  # whole submissions on the axis, at most ~8 lines
     chart = pygal.Bar(style=_STYLE, js=[], disable_xml_declaration=True, width=960, height=320,
-                      print_values=True, show_legend=False, value_formatter=lambda v: f"{v:g}",
-                      title="Total scores: submissions per band")
+                      print_values=True, print_zeroes=False, show_legend=False, value_formatter=lambda v: f"{v:g}",
+                      y_labels=list(range(0, max(counts) + step, step)), title="Total scores: submissions per band")
     chart.x_labels = BUCKETS
-    chart.add("submissions", distribution(results))
+    chart.add("submissions", counts)
     return _svg(chart)
 
 

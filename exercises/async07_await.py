@@ -32,9 +32,10 @@ CATALOGUE = {1: "keyboard", 2: "mouse", 3: "monitor", 4: "webcam", 5: "headset",
 async def fetch_item(item_id: int) -> dict:
     """One call to the inventory service. Raises ``KeyError`` for an unknown id."""
     await asyncio.sleep(FETCH_DELAY)
-    if item_id not in CATALOGUE:
+    name = CATALOGUE.get(item_id)
+    if name is None:
         raise KeyError(item_id)
-    return {"id": item_id, "name": CATALOGUE[item_id]}
+    return {"id": item_id, "name": name}
 
 
 app = FastAPI()

@@ -19,14 +19,15 @@ Task 2. Login. ``POST /login`` (JSON ``{"username", "password"}``) answers
         ``ACCESS_TOKEN_MINUTES``). Wrong password or unknown user: 401 ``"Incorrect
         username or password"`` with ``WWW-Authenticate: Bearer``, and an unknown user
         still costs one ``verify_password`` call (against ``DUMMY_HASH``). ``GET /me``
-        answers the caller's ``UserRead``; no token is 401 ``"Not authenticated"``, a bad,
-        expired or non-access token or an unknown user 401 ``"Could not validate
-        credentials"``, both with ``WWW-Authenticate: Bearer``.
+        answers the caller's ``UserRead``; no token is 401 ``"Not authenticated"``; a bad,
+        expired or non-access token, one without ``sub`` or ``exp``, or an unknown user is
+        401 ``"Could not validate credentials"``; both with ``WWW-Authenticate: Bearer``.
 Task 3. Token refresh. Refresh tokens carry ``sub``, ``"type": "refresh"``, a unique
         ``jti`` and ``exp`` (after ``REFRESH_TOKEN_DAYS``). ``POST /refresh-token`` (JSON
         ``{"refresh_token"}``) answers a new pair and retires the old refresh token
-        (rotation). A used, expired, forged, unknown or access token: 401 ``"Invalid
-        refresh token"`` with ``WWW-Authenticate: Bearer``.
+        (rotation). A used, expired, forged or never-issued refresh token, one without
+        ``jti``, or an access token: 401 ``"Invalid refresh token"`` with
+        ``WWW-Authenticate: Bearer``.
 Task 4. Roles. ``GET /users`` (every ``UserRead``, by id) and ``PATCH
         /users/{user_id}/role`` (JSON ``{"role": "admin" | "user"}``; 404 ``"User not
         found"``) are for admins only: any other caller gets 403 ``"Admin role
@@ -39,8 +40,9 @@ Task 5. Persistence. Tables are created in ``lifespan`` (not at import) and the 
         unknown assignee is 404 ``"Assignee not found"``. ``GET /tasks`` lists the tasks
         the caller owns or is assigned (an admin: all), by id. ``GET``/``PATCH``/
         ``DELETE /tasks/{task_id}``: a task the caller cannot see is 404 ``"Task not
-        found"``; PATCH (``TaskUpdate``) answers the task; DELETE answers 204 for the
-        owner or an admin, else 403 ``"Only the owner or an admin may delete a task"``.
+        found"``; PATCH (``TaskUpdate``) changes the fields sent (null unassigns, and
+        changes nothing for the other fields) and answers the task; DELETE answers 204 for
+        the owner or an admin, else 403 ``"Only the owner or an admin may delete a task"``.
 Task 6. Background notification. Assigning a task to a user (on creation, or a PATCH that
         changes the assignee) schedules ``send_notification(assignee, task_id, title)``
         with ``BackgroundTasks``: it runs after the response, once, and never for a
@@ -48,16 +50,17 @@ Task 6. Background notification. Assigning a task to a user (on creation, or a P
 Task 7. Rate-limited login. Each client (``request.client.host``) may make
         ``LOGIN_ATTEMPTS`` = 5 login attempts (successful or not) per
         ``LOGIN_WINDOW_SECONDS`` = 60 seconds; the next one answers 429 ``"Too many login
-        attempts, try again later"`` with a ``Retry-After`` header (whole seconds), even
-        with the right password. Other routes are not limited.
+        attempts, try again later"`` with a ``Retry-After`` header (the whole seconds until
+        the oldest attempt leaves the window), even with the right password. Other routes
+        are not limited.
 Task 8. Audit records. A middleware appends exactly one record per request to
-        ``AUDIT_LOG``: ``{"request_id", "user", "method", "path", "status"}``; ``user``
+        ``AUDIT_LOG``, also for a 500 when a route raises: ``{"request_id", "user",
+        "method", "path", "status"}``; ``user``
         is the verified caller (the auth dependency sets ``request.state.user``) or None;
         ``path`` has no query string; ``request_id`` is new per request and sent back in
         ``X-Request-ID``. No password, token or header ever reaches a record or a log.
 """
 
-import logging
 import math
 import os
 import time
@@ -91,7 +94,6 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///./tasks.db")
 
 OUTBOX: list[dict] = []  # every notification sent
 AUDIT_LOG: list[dict] = []  # one record per request
-audit_logger = logging.getLogger("audit")
 
 engine = create_async_engine(DATABASE_URL)  # connects lazily: importing opens nothing
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)

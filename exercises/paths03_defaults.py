@@ -17,7 +17,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query
 
-COLOURS = ("red", "green", "blue")
+COLOURS = ("Red", "Green", "Blue")
 CATALOGUE = [f"{COLOURS[n % 3]} {'lamp' if n % 5 == 0 else 'mug'} {n:03d}" for n in range(1, 151)]
 
 

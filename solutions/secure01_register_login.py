@@ -63,10 +63,10 @@ class Token(BaseModel):
 class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=32)
     email: EmailStr
-    password: str = Field(min_length=8)
+    password: str = Field(min_length=8, description="8 characters or more")
 
 
-class Credentials(BaseModel):
+class LoginRequest(BaseModel):
     username: str
     password: str
 
@@ -126,11 +126,10 @@ async def register(new_user: UserCreate) -> dict[str, Any]:
 
 
 @app.post("/login", response_model=Token)
-async def login(credentials: Credentials) -> Token:
+async def login(credentials: LoginRequest) -> Token:
     record = authenticate(credentials.username, credentials.password)
     if record is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Incorrect username or password",
-                            headers=BEARER_CHALLENGE)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Incorrect username or password", headers=BEARER_CHALLENGE)
     return Token(access_token=create_access_token(record["username"]))
 
 

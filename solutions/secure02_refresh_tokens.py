@@ -96,7 +96,7 @@ def verified_claims(token: str, expected_type: str) -> dict[str, Any] | None:
     return token_claims
 
 
-@app.post("/login", response_model=TokenPair)
+@app.post("/login", response_model=TokenPair, summary="Trade a password for an access and a refresh token")
 async def login(credentials: Credentials) -> TokenPair:
     record = USERS.get(credentials.username)
     if record is None or not password_hash.verify(credentials.password, record["hashed_password"]):
@@ -116,7 +116,7 @@ async def me(user: Annotated[dict[str, Any], Depends(current_user)]) -> dict[str
     return {"username": user["username"]}
 
 
-@app.post("/refresh-token", response_model=TokenPair)
+@app.post("/refresh-token", response_model=TokenPair, summary="Trade a refresh token for a new pair")
 async def refresh_token(body: RefreshRequest) -> TokenPair:
     refresh_claims = verified_claims(body.refresh_token, "refresh")
     # pop: the token is retired as it is used, so a second use finds nothing.

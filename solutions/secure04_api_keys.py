@@ -86,7 +86,7 @@ async def data(key_digest: ValidKey) -> dict:
 @app.delete("/keys/current", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_current_key(key_digest: ValidKey) -> Response:
     API_KEYS.pop(key_digest, None)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)  # revoked: nothing more to say
 # END SOLUTION
 # STUB: def issue_api_key(client: str) -> str:
 # STUB:     # TODO (task 1): make a random key with secrets, store its SHA-256 digest -> client, return the key.

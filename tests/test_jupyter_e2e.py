@@ -30,6 +30,13 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 
 
+# Runs a JupyterLab command and tells how its promise settled (run-all settles when the
+# last cell has run), or that it is still pending after 5 minutes.
+RUN_COMMAND = ("command => Promise.race([window.jupyterapp.commands.execute(command)"
+               ".then(value => 'resolved ' + value, error => 'rejected ' + error), "
+               "new Promise(settle => setTimeout(() => settle('pending after 300 s'), 300000))])")
+
+
 def last_cell(condition: str) -> str:
     """A JavaScript predicate on the notebook's last cell (the checks cell), named `last`."""
     return ("() => { const last = [...document.querySelectorAll('.jp-Notebook .jp-Cell')].pop(); "
@@ -87,9 +94,10 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab):
             page.wait_for_function(
                 "() => window.jupyterapp && document.querySelector('.jp-Notebook-ExecutionIndicator')", timeout=120_000)
             # The built notebook stores outputs: clear them, so what we assert is this run's.
-            page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+            page.evaluate(RUN_COMMAND, "notebook:clear-all-cell-outputs")  # settles at once
             page.wait_for_function(last_cell("!last.querySelector('.jp-OutputArea-output')"), timeout=60_000)
-            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.click(".jp-Notebook .jp-Cell >> nth=1")  # commands act on the focused notebook
+            assert page.evaluate(RUN_COMMAND, "notebook:run-all-cells") == "resolved true"
             page.wait_for_function(last_cell("!!last.querySelector('.jp-OutputArea-output') && "
                                              "last.innerText.includes('points')"), timeout=300_000)
             output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output").first

@@ -7,6 +7,7 @@ last ones run the real grader, one of them killed with SIGKILL halfway.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,8 @@ from typer.testing import CliRunner
 from autograder import engine, grading, store
 from autograder.cli import app
 from autograder.paths import EXERCISES, SAMPLES, SOLUTIONS
-from autograder.results import ItemResult, TestResult
+from autograder import results
+from autograder.results import ItemResult
 from autograder.store import Store, StoreError
 from tests.conftest import COURSE, SLOW_MACHINE
 
@@ -34,8 +37,9 @@ runner = CliRunner()
 
 
 def sample_result(score: float = 6, flags: list[str] | None = None) -> ItemResult:
-    tests = [TestResult("test_answers", score, 6, "passed", "", task=1, description="answers"),
-             TestResult("test_concurrent", 0, 4, "failed", "at most 1 of 3 in flight", task=2, description="overlap")]
+    tests = [results.TestResult("test_answers", score, 6, "passed", "", task=1, description="answers"),
+             results.TestResult("test_concurrent", 0, 4, "failed", "at most 1 of 3 in flight", task=2,
+                                description="overlap")]
     return ItemResult.from_tests(ITEM, 10, tests, flags=flags)
 
 
@@ -49,7 +53,8 @@ def fake_engine(monkeypatch):
         if student_file is None:
             return ItemResult(item.id, 0, 10, "missing")
         score = len(student_file.read_bytes()) % 11
-        return ItemResult.from_tests(item.id, 10, [TestResult("test_x", score, 10, "passed" if score == 10 else "failed")])
+        test = results.TestResult("test_x", score, 10, "passed" if score == 10 else "failed")
+        return ItemResult.from_tests(item.id, 10, [test])
 
     monkeypatch.setattr(engine, "grade_item", grade_item)
     return calls
@@ -77,7 +82,7 @@ def test_save_and_lookup_round_trip(tmp_path):
         (row,) = db.rows()
         assert (row.submission, row.item, row.fingerprint, row.result.score) == ("alice", ITEM, "def", 0)
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", row.graded_at)
-    with sqlite3.connect(tmp_path / "g.sqlite") as raw:
+    with closing(sqlite3.connect(tmp_path / "g.sqlite")) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         stored = json.loads(raw.execute("SELECT result FROM results").fetchone()[0])
     assert stored["id"] == ITEM and stored["flags"] == [] and stored["tests"][0]["description"] == "answers"
@@ -206,7 +211,26 @@ def test_the_cli_reports_graded_and_reused(tmp_path, fake_engine):
     assert "graded 0, reused 2" in second.output
     third = runner.invoke(app, [*args, "--regrade"], catch_exceptions=False)
     assert "graded 2, reused 0" in third.output
-    assert "━" not in first.output + second.output  # no progress bar when not on a terminal
+    assert "items/s" not in first.output + third.output  # no progress bar when not on a terminal
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_progress_bar_is_on_a_terminal_only(tmp_path, fake_engine, monkeypatch, quiet):
+    from rich.console import Console
+
+    from autograder import cli
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(cli, "errors", Console(file=terminal, force_terminal=True, width=100))
+    paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob")]
+    args = ["grade", *map(str, paths), "--items", ITEM, "--db", str(tmp_path / "g.sqlite")]
+    result = runner.invoke(app, [*args, "--quiet"] if quiet else args, catch_exceptions=False)
+    assert result.exit_code == 0 and "items/s" not in result.output
+    if quiet:
+        assert terminal.getvalue() == ""
+    else:
+        shown = terminal.getvalue()
+        assert "grading" in shown and "2/2" in shown and "items/s" in shown
 
 
 def test_the_default_store_is_under_the_current_folder(tmp_path, fake_engine, monkeypatch):
@@ -242,15 +266,16 @@ def test_resume_with_the_real_grader(tmp_path):
     assert (tmp_path / "gs.json").read_text() == fresh  # test descriptions survive the store
 
 
-def _workbook(*args: object, db: Path, out: Path) -> list[str]:
-    return [sys.executable, "-c", "from autograder.cli import main; main()", "grade", *map(str, SUBMISSIONS), "--items", ITEM,
-            "--workers", "1", "--test-timeout", str(SLOW_MACHINE.test), "--db", str(db), "--json", str(out),
-            *map(str, args)]
+def _workbook(db: Path, out: Path) -> list[str]:
+    """`workbook grade` on the four submissions, one worker at a time."""
+    return [sys.executable, "-c", "from autograder.cli import main; main()", "grade", *map(str, SUBMISSIONS),
+            "--items", ITEM, "--workers", "1", "--test-timeout", str(SLOW_MACHINE.test), "--db", str(db),
+            "--json", str(out)]
 
 
 def _rows(db: Path) -> int:
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as raw:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as raw:
             return raw.execute("SELECT count(*) FROM results").fetchone()[0]
     except sqlite3.OperationalError:  # not created yet
         return 0

@@ -22,7 +22,16 @@ from collections import Counter
 
 import pytest
 
-from autograder.kit import Gate, asgi_client, expect, expect_json, expect_status, on_event_loop, run
+from autograder.kit import (
+    Gate,
+    SleepRecorder,
+    asgi_client,
+    expect,
+    expect_json,
+    expect_status,
+    on_event_loop,
+    run,
+)
 
 BLOCKING = ("make_thumbnail", "fetch_price_blocking", "write_audit_line")
 FIXES = {
@@ -39,6 +48,7 @@ class Held:
         self.gate = Gate()
         self.calls: Counter[str] = Counter()
         self.blocked: list[str] = []  # blocking functions called on the event loop's thread
+        self.originals = {name: getattr(student, name) for name in (*BLOCKING, "fetch_price")}
         for name in BLOCKING:
             setattr(student, name, self._blocking(name, getattr(student, name)))
         student.fetch_price = self._awaitable("fetch_price", student.fetch_price)
@@ -93,8 +103,44 @@ class Held:
 
 @pytest.fixture
 def held(student):
+    default_delay = getattr(student, "WORK_DELAY", None)
     student.WORK_DELAY = 0
-    return Held(student)
+    held = Held(student)
+    held.default_delay = default_delay
+    return held
+
+
+def expect_given_functions_unchanged(student, held, monkeypatch, student_path):
+    """The given slow functions still do their slow work: fixing the routes must not touch them."""
+    expect(held.default_delay == 0.5, f"WORK_DELAY is {held.default_delay!r}; leave the given constant at 0.5")
+    student.WORK_DELAY = 0.0123
+    given = held.originals
+    with monkeypatch.context() as patch:
+        sleeps = SleepRecorder(student_path).install(patch)
+        outcomes = {
+            "make_thumbnail": given["make_thumbnail"](3) == {"image_id": 3, "size": "128x128", "format": "webp"},
+            "fetch_price_blocking": given["fetch_price_blocking"]("ACME") == 12.5,
+            "fetch_price": run(given["fetch_price"]("GLOBEX")) == 99.0,
+            "write_audit_line": given["write_audit_line"]("check") == len(student.AUDIT_LOG),
+        }
+        for name in ("fetch_price_blocking", "fetch_price"):
+            try:
+                result = given[name]("NOPE")
+                if name == "fetch_price":
+                    run(result)
+                outcomes[name] = False
+            except KeyError:
+                pass
+    student.AUDIT_LOG.clear()
+    student.WORK_DELAY = 0
+    changed = [name for name, ok in outcomes.items() if not ok]
+    expect(not changed, f"the given {', '.join(changed)} no longer answer(s) as given; fix the routes, not the "
+                        "given functions")
+    kinds = [(call.kind, call.seconds) for call in sleeps.calls]
+    expected = [("time.sleep", 0.0123)] * 2 + [("asyncio.sleep", 0.0123)] + [("time.sleep", 0.0123)] * 2 + [
+        ("asyncio.sleep", 0.0123)]
+    expect(kinds == expected, f"the given functions waited {kinds}; leave them as given (each waits WORK_DELAY, "
+                              "fetch_price with asyncio.sleep, the others with time.sleep)")
 
 
 # --- Task 1: GET /thumbnails/{image_id} ----------------------------------------------
@@ -114,8 +160,9 @@ def test_thumbnail_leaves_the_loop_free(student, held):
 
 @pytest.mark.task(1)
 @pytest.mark.points(1)
-def test_thumbnail_for_another_image_and_bad_id(student, held):
-    """GET /thumbnails/42 answers image 42 without blocking; /thumbnails/abc is still 422"""
+def test_thumbnail_for_another_image_and_bad_id(student, held, monkeypatch, student_path):
+    """GET /thumbnails/42 answers image 42 without blocking; /thumbnails/abc is still 422; the given code is intact"""
+    expect_given_functions_unchanged(student, held, monkeypatch, student_path)
     response = held.request(student.app, "GET", "/thumbnails/42")
     expect_json(response, {"image_id": 42, "size": "128x128", "format": "webp"},
                 "the answer must stay exactly what make_thumbnail(42) returned")

@@ -26,7 +26,7 @@ from collections import Counter
 import pytest
 from fastapi.testclient import TestClient
 
-from autograder.kit import ConcurrencyProbe, expect, expect_json, expect_status, run
+from autograder.kit import ConcurrencyProbe, SleepRecorder, expect, expect_json, expect_status, run
 
 REAL_ASYNC_SLEEP = asyncio.sleep
 
@@ -81,12 +81,15 @@ class Fetches:
 @pytest.fixture
 def stand_ins(student):
     """Install stand-ins for fetch_item: ``stand_ins(extra_yields=None, real=False)``."""
+    default_delay = getattr(student, "FETCH_DELAY", None)
     student.FETCH_DELAY = 0.001
     made: list[Fetches] = []
 
     def install(extra_yields=None, real=False):
         made.append(Fetches(student, extra_yields, real))
         return made[-1]
+
+    install.default_delay = default_delay
 
     yield install
     for fetches in made:
@@ -143,8 +146,9 @@ def test_item_route_awaits_fetch_item(stand_ins, api):
 
 @pytest.mark.task(1)
 @pytest.mark.points(1)
-def test_unknown_item_is_404(stand_ins, api):
+def test_unknown_item_is_404(student, stand_ins, api, monkeypatch, student_path):
     """with the real fetch_item: GET /items/1 is the keyboard, GET /items/99 is 404 'Item 99 not found'"""
+    sleeps = SleepRecorder(student_path).install(monkeypatch)
     fetches = stand_ins(real=True)
     missing = api.get("/items/99")
     if missing.status_code == 500 and fetches.never_awaited():
@@ -153,6 +157,10 @@ def test_unknown_item_is_404(stand_ins, api):
     expect_status(missing, 404, "an unknown item must answer 404 Not Found")
     expect_json(missing, {"detail": "Item 99 not found"}, "the detail must be 'Item 99 not found'")
     expect_json(api.get("/items/1"), {"id": 1, "name": "keyboard"}, "item 1 of the catalogue is the keyboard")
+    waits = [call.seconds for call in sleeps.of("asyncio.sleep")]
+    expect(stand_ins.default_delay == 0.5 and waits == [student.FETCH_DELAY] * 2,
+           f"the given fetch_item was changed (FETCH_DELAY {stand_ins.default_delay!r}, waits {waits}); leave it "
+           "as given: it awaits asyncio.sleep(FETCH_DELAY), with FETCH_DELAY = 0.5")
 
 
 # --- Task 2: fetch_all -------------------------------------------------------------------

@@ -382,6 +382,8 @@ def test_me_refuses_missing_and_forged_tokens(api, student):
         "alice's token with sub changed to root": tampered(genuine, sub="root"),
         "the string 'not-a-jwt'": "not-a-jwt",
         "a token without sub": api.token({"type": "access"}),
+        "a token without exp": mint({"sub": "alice", "type": "access"}, student.SECRET_KEY, student.ALGORITHM,
+                                    minutes=None),
         "a token for a user who does not exist": api.token({"sub": "ghost", "type": "access"}),
     }
     for what, token in attacks.items():
@@ -473,6 +475,7 @@ def test_expired_forged_and_unknown_refresh_tokens_are_refused(api, student):
                                             student.ALGORITHM),
         "a well-signed refresh token the app never issued": api.token(
             {"sub": "root", "type": "refresh", "jti": uuid.uuid4().hex}),
+        "a well-signed refresh token without jti": api.token({"sub": "alice", "type": "refresh"}),
     }
     for what, token in attacks.items():
         expect_401(refresh(api, token), BAD_REFRESH, f"{what} must be refused")
@@ -690,9 +693,10 @@ def test_tasks_are_visible_to_owner_assignee_and_admin(api):
 def test_update_task(api, database_url):
     """PATCH changes the fields given and answers the task; owner and assignee may; others get 404"""
     auth, mine, shared, _ = three_tasks(api)
-    done = api.client.patch(f"/tasks/{mine['id']}", json={"done": True}, headers=auth["alice"])
+    done = api.client.patch(f"/tasks/{mine['id']}", json={"done": True, "description": None}, headers=auth["alice"])
     expect_status(done, 200, "the owner marking her task done must be 200")
-    expect_json(done, {**mine, "done": True}, "PATCH {done: true} must change done only")
+    expect_json(done, {**mine, "done": True}, "PATCH {done: true, description: null} must change done only "
+                                              "(null changes nothing but the assignee)")
     renamed = api.client.patch(f"/tasks/{shared['id']}", json={"title": "Renamed by bob"}, headers=auth["bob"])
     expect_json(renamed, {**shared, "title": "Renamed by bob"}, "the assignee may change the title")
     expect_status(api.client.patch(f"/tasks/{mine['id']}", json={"done": False}, headers=auth["carol"]), 404,
@@ -975,8 +979,11 @@ def test_window_is_one_minute(limited, clock):
         api.add_user("alice")
         spend(api, FIVE)
         clock.advance(45)
-        expect_429(api.login("alice", PASSWORD),
-                   "45 seconds after the 5 attempts the minute is not over, so the 6th must still be 429")
+        response = api.login("alice", PASSWORD)
+        expect_429(response, "45 seconds after the 5 attempts the minute is not over, so the 6th must still be 429")
+        retry = int(response.headers["retry-after"])
+        expect(retry <= 15, f"45 seconds into the window the 429 said Retry-After {retry}; the oldest attempt frees "
+                            "up in 15 seconds or less, so send the seconds actually left")
         clock.advance(15.5)
         expect_status(api.login("alice", PASSWORD), 200,
                       "60.5 seconds after the first attempts the window is over: the login must be 200 again")
@@ -1025,13 +1032,29 @@ def test_one_structured_record_per_request(api, student):
     expect(got == expected, f"the record of an anonymous POST /register has {got}; expected {expected}")
 
 
+@pytest.fixture
+def crash_client(student):
+    """The app with one more route, which raises (to see that a crash is recorded too)."""
+
+    async def suite_crash():
+        raise RuntimeError("a bug in a route")
+
+    app = getattr(student, "app", None)
+    if app is not None:
+        app.add_api_route("/suite-crash", suite_crash)
+    with open_client(app) as test_client:
+        yield test_client
+
+
 @pytest.mark.task(8)
 @pytest.mark.points(1)
-def test_refused_requests_are_recorded(api, student):
-    """401, 404, 422 and 429 answers each leave exactly one record with their status"""
+def test_refused_requests_are_recorded(student, crash_client):
+    """401, 404, 422, 429 and 500 answers each leave exactly one record with their status"""
+    api = Api(student, crash_client)
     api.add_user("alice")
     auth = api.auth("alice")
     cases = [("GET /me without a token", lambda: api.client.get("/me"), 401),
+             ("GET /suite-crash (a route that raises)", lambda: api.client.get("/suite-crash"), 500),
              ("GET /tasks/999", lambda: api.client.get("/tasks/999", headers=auth), 404),
              ("GET /no/such/route", lambda: api.client.get("/no/such/route"), 404),
              ("POST /tasks with an empty body", lambda: api.client.post("/tasks", json={}, headers=auth), 422)]

@@ -89,6 +89,8 @@ def test_other_ids_stay_free(client):
     """after a refused duplicate on one id, a free id (404 until then) can still be created"""
     create(client, 1, FIRST)
     client.post("/books/1", json=SECOND)
-    expect_status(client.get("/books/2"), 404, "no book was posted to /books/2 yet")
+    missing = client.get("/books/2")
+    expect_status(missing, 404, "no book was posted to /books/2 yet: a missing book is 404 Not Found")
+    expect_json(missing, {"detail": "Book not found"}, "expected {'detail': 'Book not found'}")
     create(client, 2, SECOND)
     create(client, 3, FIRST)

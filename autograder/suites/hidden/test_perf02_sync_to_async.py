@@ -78,6 +78,12 @@ def test_prices_answer_as_before(shop):
         expect_json(client.get("/products/3/price", params={"country": "de"}),
                     {"product_id": 3, "country": "DE", "net": 189.0, "gross": 224.91},
                     "expected country 'DE' (upper-cased) and gross = round(189.0 * 1.19, 2) = 224.91")
+        expect_json(client.get("/products/1/price", params={"country": "DE"}),
+                    {"product_id": 1, "country": "DE", "net": 49.9, "gross": 59.38},
+                    "expected gross = round(49.9 * 1.19, 2) = 59.38")
+        expect_json(client.get("/products/2/price", params={"country": "Pt"}),
+                    {"product_id": 2, "country": "PT", "net": 19.5, "gross": 23.98},
+                    "expected country 'PT' and gross = round(19.5 * 1.23, 2) = 23.98")
         unknown_country = client.get("/products/1/price", params={"country": "us"})
         expect_status(unknown_country, 404, "a country without a tax rate must stay 404")
         expect_json(unknown_country, {"detail": "No tax rate for US"}, "expected the detail 'No tax rate for US'")

@@ -20,7 +20,7 @@ from autograder.kit import expect, expect_json, expect_status
 from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsigned
 
 PASSWORD = "Role-play-password-1"
-PEOPLE = {"ann": "admin", "bob": "user", "gus": "guest"}
+PEOPLE = {"bob": "user", "gus": "guest", "ann": "admin"}  # not in name order: the listing must sort
 FORBIDDEN = {"detail": "Not enough permissions"}
 
 

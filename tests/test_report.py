@@ -1,0 +1,280 @@
+"""What an instructor reads: the HTML report, the CSV and JSON, the terminal table, `workbook report`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from html.parser import HTMLParser
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from autograder import gradebook, report
+from autograder import results as model
+from autograder.cli import app
+from autograder.results import ItemResult, SubmissionResult
+from autograder.store import Store
+from tests.conftest import COURSE
+
+runner = CliRunner()
+FIRST = COURSE.items[0]
+OTHER = next(i for i in COURSE.items if i.section != FIRST.section)
+ITEMS = [FIRST, OTHER]
+HOSTILE = "<script>alert(1)</script>"
+
+
+def item(item_id: str, *outcomes: tuple[str, str], status: str = "graded", flags=(), message="") -> ItemResult:
+    tests = [model.TestResult(f"test_{n}", 5 if s == "passed" else 0, 5, s, m, task=n, description=f"check {n}")
+             for n, (s, m) in enumerate(outcomes, start=1)]
+    return ItemResult.from_tests(item_id, 5 * len(outcomes), tests, status, message, list(flags))
+
+
+def class_results() -> list[SubmissionResult]:
+    return [
+        SubmissionResult("alice", [item(FIRST.id, ("passed", ""), ("passed", "")),
+                                   item(OTHER.id, ("passed", ""))]),
+        SubmissionResult("bob", [item(FIRST.id, ("passed", ""), ("failed", "only 1 of 3 in flight")),
+                                 item(OTHER.id, ("failed", "expected 422, got 200"))]),
+        SubmissionResult(HOSTILE, [item(FIRST.id, ("failed", "only 1 of 3 in flight"),
+                                        ("failed", "only 1 of 3 in flight"),
+                                        flags=["canary passed: the reporting was tampered with"]),
+                                   item(OTHER.id, ("error", f"ValueError: {HOSTILE}"), status="import_error",
+                                        message="NameError: name 'app' is not defined")]),
+    ]
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at, and checks that every element is closed in order."""
+
+    VOID = {"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base", "embed", "param",
+            "track"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self.rows: dict[str, list[list[tuple[dict, str]]]] = {}
+        self._table: list[str] = []
+        self._cell: tuple[dict, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "table":
+            self._table.append(attrs.get("id") or attrs.get("class") or "")
+            self.rows.setdefault(self._table[-1], [])
+        elif tag == "tr" and self._table:
+            self.rows[self._table[-1]].append([])
+        elif tag in ("td", "th") and self._table:
+            self._cell = (attrs, [])
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))  # <path .../> in SVG: nothing to close
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._table:
+            self.rows[self._table[-1]][-1].append((self._cell[0], "".join(self._cell[1]).strip()))
+            self._cell = None
+        if tag == "table" and self._table:
+            self._table.pop()
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell[1].append(data)
+
+
+@pytest.fixture(scope="module")
+def page() -> tuple[str, Page]:
+    html = report.render_html(class_results(), ITEMS)
+    parsed = Page()
+    parsed.feed(html)
+    parsed.close()
+    return html, parsed
+
+
+def test_the_page_is_well_formed(page):
+    html, parsed = page
+    assert html.startswith("<!DOCTYPE html>")
+    assert parsed.problems == [] and parsed.stack == []
+
+
+def test_the_page_is_self_contained(page):
+    _, parsed = page
+    tags = {tag for tag, _ in parsed.tags}
+    assert "script" not in tags and "link" not in tags and "iframe" not in tags
+    for tag, attrs in parsed.tags:
+        for name in ("src", "href", "xlink:href"):
+            value = attrs.get(name) or ""
+            assert not value or value.startswith("#"), f"<{tag} {name}={value!r}> loads something"
+
+
+def test_student_text_is_escaped(page):
+    html, parsed = page
+    assert HOSTILE not in html
+    assert HOSTILE in "".join(parsed.text)  # shown as text, never run
+
+
+def test_the_score_table(page):
+    _, parsed = page
+    header, subheader, *rows = parsed.rows["score-table"]
+    assert [text for _, text in header][1:3] == [FIRST.section, OTHER.section]
+    assert [text for _, text in subheader] == [FIRST.id.split("_")[0], OTHER.id.split("_")[0]]
+    by_name = {cells[0][1]: cells for cells in rows}
+    assert set(by_name) == {"alice", "bob", HOSTILE}
+    assert [text for _, text in by_name["alice"][1:5]] == ["10", "5", "15/15", "100%"]
+    eve = by_name[HOSTILE]
+    flagged_cell = eve[1]
+    assert "flagged" in flagged_cell[0]["class"] and "⚑" in flagged_cell[1]
+    assert "canary passed" in flagged_cell[0]["title"]
+    assert eve[2][1] == "0import error" and "zero" in eve[2][0]["class"]
+    assert eve[-1][1] == "⚑ 1" and by_name["alice"][-1][1] == ""
+
+
+def test_the_charts(page):
+    html, parsed = page
+    svgs = [attrs for tag, attrs in parsed.tags if tag == "svg"]
+    assert len(svgs) == 2
+    assert html.index('id="pass-rate-chart"') < html.index("<svg") < html.index('id="distribution-chart"')
+    text = "".join(parsed.text)
+    assert "full marks" in text and "mean score" in text and "Total scores" in text
+
+
+def test_the_failure_counts_and_messages(page):
+    _, parsed = page
+    # One table per item, all with the class "test-table": (test, failed/runs, messages) in suite order.
+    rows = [[text for _, text in row] for row in parsed.rows["test-table"] if row and row[0][1] != "test"]
+    assert [row[:2] for row in rows] == [["check 1test_1", "1/3"], ["check 2test_2", "2/3"],
+                                         ["check 1test_1", "2/3"]]
+    assert rows[0][2] == "1× only 1 of 3 in flight"
+    assert rows[1][2] == "2× only 1 of 3 in flight"
+    assert "1× expected 422, got 200" in rows[2][2] and f"1× ValueError: {HOSTILE}" in rows[2][2]
+
+
+def test_the_item_table_and_the_flag_list(page):
+    _, parsed = page
+    items = {row[0][1]: [text for _, text in row] for row in parsed.rows["item-table"][1:]}
+    assert items[FIRST.id][2:5] == ["3", "33%", "50%"]  # 3 submissions, 1 with full marks, 15/30 points
+    assert items[OTHER.id][6] == "1"  # one import error
+    assert items[FIRST.id][-1] == "⚑ 1"
+    (flag_row,) = parsed.rows["flag-table"][1:]
+    assert [text for _, text in flag_row] == [HOSTILE, FIRST.id, "⚑ canary passed: the reporting was tampered with"]
+
+
+def test_statistics():
+    stats = report.item_stats(class_results(), ITEMS)
+    assert [round(s.pass_rate) for s in stats] == [33, 33]
+    assert stats[0].tests["test_2"].failures == 2 and stats[0].failures == 3
+    assert report.distribution(class_results()) == [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]  # 0%, 33%, 100%
+    assert report.distribution([]) == [0] * 11
+
+
+def test_an_empty_class_renders():
+    assert "0 submissions" in report.render_html([], ITEMS)
+
+
+# --- CSV, JSON and the terminal table ---------------------------------------------------
+
+def test_csv_lists_the_flagged_items(tmp_path):
+    results = class_results()
+    results[1].items[1].flags.append("read the hidden suite")
+    results[2].items[1].flags.append("started a process")
+    gradebook.write_csv(results, ITEMS, tmp_path / "g.csv")
+    rows = list(csv.reader((tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == ["submission", FIRST.id, OTHER.id, "total", "max_score", "flags"]
+    assert [r[-1] for r in rows[1:]] == ["", OTHER.id, f"{FIRST.id};{OTHER.id}"]
+
+
+def test_json_carries_the_flags(tmp_path):
+    gradebook.write_json(class_results(), tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["version"] == 1
+    assert data["submissions"][2]["items"][0]["flags"] == ["canary passed: the reporting was tampered with"]
+    assert data["submissions"][0]["items"][0]["flags"] == []
+
+
+def render(results, items, width=80) -> str:
+    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    gradebook.print_table(results, items, console)
+    console.file.close()
+    return console.export_text()
+
+
+def test_the_table_keeps_item_columns_when_they_fit():
+    text = render(class_results(), ITEMS)
+    assert FIRST.id.split("_")[0] in text and "subtotals" not in text
+    assert "⚑" in text and "flagged" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_the_table_shows_section_subtotals_when_items_do_not_fit():
+    items = list(COURSE.items)
+    results = [SubmissionResult(name, [ItemResult(i.id, i.points if n % 2 else 0, i.points, "graded",
+                                                  flags=["x"] if name == "bob" and n == 3 else [])
+                                       for n, i in enumerate(items)]) for name in ("alice", "bob")]
+    text = render(results, items)
+    assert "subtotals by section" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for section in COURSE.sections:
+        points = sum(i.points for i in items if i.section == section.id)
+        assert section.id in text and f"/{points}" in text
+    bob = next(line for line in text.splitlines() if "bob" in line)
+    assert f"⚑ {items[3].id.split('_')[0]}" in bob
+    alice = next(line for line in text.splitlines() if "alice" in line)
+    assert "⚑" not in alice
+    wide = render(results, items, width=1000)
+    assert "subtotals" not in wide and items[-1].id.split("_")[0] in wide
+
+
+# --- workbook report ------------------------------------------------------------------------
+
+def fill(path, results) -> None:
+    with Store(path) as db:
+        for submission in results:
+            for r in submission.items:
+                db.save(submission.submission, "f", "s", r)
+
+
+def test_report_reexports_from_the_store(tmp_path):
+    fill(tmp_path / "g.sqlite", class_results())
+    with Store(tmp_path / "g.sqlite") as db:
+        db.save("alice", "f", "s", ItemResult("gone01_removed", 1, 1, "graded"))
+    outs = {"--html": tmp_path / "r.html", "--json": tmp_path / "r.json", "--csv": tmp_path / "r.csv"}
+    result = runner.invoke(app, ["report", "--db", str(tmp_path / "g.sqlite"),
+                                 *[str(x) for pair in outs.items() for x in pair]])
+    assert result.exit_code == 0, result.output
+    assert "left out: 1 stored item(s) no longer in the course (gone01_removed)" in result.output
+    assert "<svg" in outs["--html"].read_text() and "bob" in result.output
+    data = json.loads(outs["--json"].read_text())
+    assert sorted(s["submission"] for s in data["submissions"]) == sorted(["alice", "bob", HOSTILE])
+    assert data == json.loads(json.dumps(model.gradebook_json(
+        sorted(class_results(), key=lambda s: s.submission))))
+    assert outs["--csv"].read_text().splitlines()[0].endswith(",total,max_score,flags")
+
+
+def test_report_of_some_items(tmp_path):
+    fill(tmp_path / "g.sqlite", class_results())
+    result = runner.invoke(app, ["report", "--db", str(tmp_path / "g.sqlite"), "--items", OTHER.id,
+                                 "--csv", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.csv").read_text().splitlines()[0] == f"submission,{OTHER.id},total,max_score,flags"
+
+
+@pytest.mark.parametrize("make", ["nothing", "empty"])
+def test_report_without_results_is_one_line(tmp_path, make):
+    db = tmp_path / "g.sqlite"
+    if make == "empty":
+        with Store(db) as store:
+            len(store)
+    result = runner.invoke(app, ["report", "--db", str(db), "--html", str(tmp_path / "r.html")])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert result.output.startswith("error:") and not (tmp_path / "r.html").exists()

@@ -21,7 +21,7 @@ setup: $(BIN)/workbook
 
 demo: setup
 	$(BIN)/workbook grade solutions exercises samples/alice samples/bob \
-		--json results.json --csv gradebook.csv
+		--json results.json --csv gradebook.csv --html report.html
 
 test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval-lax -m "not postgres" -p no:cacheprovider
@@ -31,4 +31,4 @@ build: setup
 	$(BIN)/workbook build
 
 clean:
-	rm -rf $(VENV) results.json gradebook.csv
+	rm -rf $(VENV) results.json gradebook.csv report.html .workbook

@@ -268,7 +268,7 @@ def _check_outputs(*outs: Path | None) -> None:
             raise fail(f"cannot write {out}: no such folder {out.parent}")
 
 
-def _progress(quiet: bool):
+def _progress(quiet: bool, unit: str = "items"):
     """A progress bar on standard error, or nothing (``None``) when quiet or not a terminal."""
     from contextlib import nullcontext
 
@@ -278,7 +278,7 @@ def _progress(quiet: bool):
 
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
-            return Text(f"{task.speed:.2f} items/s" if task.speed else "… items/s", style="progress.data.speed")
+            return Text(f"{task.speed:.2f} {unit}/s" if task.speed else f"… {unit}/s", style="progress.data.speed")
 
     if quiet or not errors.is_terminal:
         return nullcontext(None)
@@ -301,6 +301,124 @@ def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_
 
         html.write_html(results, selected, html_out)
         console.print(f"HTML report: {html_out}")
+
+
+@app.command()
+def audit(
+    item_ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ITEM]...",
+                                                           help="Item ids (default: every item).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
+    changed: Annotated[bool, typer.Option("--changed", help="Only the items whose solution, hidden suite or "
+                                                            "equivalents differ from the recorded baseline.")] = False,
+    record: Annotated[bool, typer.Option("--record", help="When every audited item meets the target, record "
+                                                          "their fingerprints in the baseline.")] = False,
+    mark_pending: Annotated[bool, typer.Option("--pending", help="Record the items as not audited yet, without "
+                                                                 "auditing: --changed skips them until they "
+                                                                 "change.")] = False,
+    diffs: Annotated[bool, typer.Option("--diff", help="Show each survivor as a diff of the solution.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
+    item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per mutant.")] = 120.0,
+) -> None:
+    """(Authors) Mutation-test the hidden suites: every mutant of a reference solution must fail its suite."""
+    import time
+
+    from autograder import audit as auditor
+    from autograder.engine import Limits
+    from autograder.paths import SUITES
+
+    if not (SUITES / "hidden").is_dir():
+        raise fail("this copy of the course has no hidden suites (it is a student bundle)")
+    try:
+        selected = manifest.load().select(item_ids or None)
+    except manifest.UnknownItem as exc:
+        raise fail(str(exc)) from None
+    try:
+        if mark_pending:
+            if not item_ids:
+                raise fail("--pending needs the item ids to record as not audited yet")
+            auditor.record_pending(selected)
+            console.print(f"recorded {len(selected)} item(s) as not audited yet in {auditor.BASELINE}",
+                          highlight=False)
+            return
+        if changed:
+            waiting = auditor.pending(selected)
+            unchanged = len(selected)
+            selected = auditor.changed(selected)
+            unchanged -= len(selected)
+            console.print(f"audit --changed: {len(selected)} item(s) differ from {auditor.BASELINE.name}, "
+                          f"{unchanged} unchanged", highlight=False)
+            if waiting:
+                console.print(f"not audited yet (unchanged since recorded as pending): "
+                              f"{', '.join(i.id for i in waiting)}", highlight=False, soft_wrap=True)
+            if not selected:
+                return
+        started = time.monotonic()
+        with _progress(quiet, "mutants") as bar:
+            task = None
+
+            def on_plan(total: int) -> None:
+                nonlocal task
+                if bar is not None:
+                    task = bar.add_task("auditing", total=total)
+
+            def on_mutant(item_id: str, outcome) -> None:
+                if bar is not None and task is not None:
+                    bar.advance(task)
+
+            audits = auditor.audit(selected, workers=workers, on_plan=on_plan, on_mutant=on_mutant,
+                                   limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout))
+    except auditor.AuditError as exc:
+        raise fail(str(exc)) from None
+    elapsed = time.monotonic() - started
+    _audit_report(audits, elapsed, diffs)
+    if not all(a.passed for a in audits):
+        raise typer.Exit(1)
+    if record:
+        auditor.record(audits)
+        console.print(f"recorded {len(audits)} item(s) in {auditor.BASELINE}", highlight=False)
+
+
+def _audit_report(audits, elapsed: float, diffs: bool) -> None:
+    from rich.table import Table
+
+    from autograder import audit as auditor
+
+    grid = Table(title=f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)")
+    for column in ("item", "mutants", "invalid", "killed", "equivalent", "survived", "score", "seconds"):
+        grid.add_column(column, justify="left" if column == "item" else "right")
+
+    def row(name, total, invalid, killed, equivalent, survived, score, seconds, ok, style=None):
+        mark = "" if ok else " ✗"
+        grid.add_row(name, str(total), str(invalid), str(killed), str(equivalent), str(survived),
+                     f"{score:.0%}{mark}", f"{seconds:.0f}", style=style)
+
+    for found in audits:
+        row(found.item.id, found.total, found.invalid, found.killed, len(found.equivalent), len(found.survivors),
+            found.score, found.seconds, found.passed, None if found.passed else "red")
+    killed = sum(a.killed for a in audits)
+    survived = sum(len(a.survivors) for a in audits)
+    grid.add_section()
+    row("total", sum(a.total for a in audits), sum(a.invalid for a in audits), killed,
+        sum(len(a.equivalent) for a in audits), survived, killed / (killed + survived) if killed + survived else 1.0,
+        elapsed, all(a.passed for a in audits), "bold")
+    console.print(grid)
+    for found in audits:
+        if found.control:
+            console.print(f"[red]{found.item.id}: the unmutated solution does not get full marks, so its audit "
+                          f"proves nothing:[/] {found.control}", highlight=False, soft_wrap=True)
+        if found.survivors:
+            console.print(f"[bold]{found.item.id}[/]: {len(found.survivors)} survivor(s)", highlight=False)
+            source = (auditor.SOLUTIONS / found.item.filename).read_text(encoding="utf-8") if diffs else ""
+            for outcome in found.survivors:
+                mutant = outcome.mutant
+                console.print(f"  {mutant.id}  line {mutant.line}: {mutant.description}", highlight=False,
+                              soft_wrap=True, markup=False)
+                if diffs:
+                    console.print(auditor.diff(source, mutant), highlight=False, soft_wrap=True, markup=False)
+        for entry in found.stale:
+            console.print(f"[yellow]{found.item.id}: equivalents entry {entry} matches no surviving mutant "
+                          "(killed now, or gone): remove it[/]", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -50,6 +50,8 @@ def describe(exc: BaseException, student_file: Path | None = None) -> str:
     if isinstance(exc, asyncio.CancelledError) and not text:
         text = "the request was cancelled (a KeyboardInterrupt or a cancelled task in your code?)"
     head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if "coroutine" in text and ("serializ" in text.lower() or "not iterable" in text or "subscriptable" in text):
+        head = f"a coroutine object came back where a value was expected: is an `await` missing? ({head})"
     line = student_line(exc.__traceback__, student_file)
     if line and name:
         head = f"{head} ({name}, line {line})"

@@ -28,7 +28,7 @@ from fastapi.concurrency import run_in_threadpool
 LEGACY_DELAY = 2.0  # seconds the legacy library blocks; the checks make it much smaller
 PRICE_DELAY = 0.5  # seconds the pricing service takes
 
-STOCK = {"A-100": 12, "B-200": 0, "C-300": 250}
+STOCK = {"A-100": 12, "B-200": 3, "C-300": 250}
 PRICES = {"A-100": 19.99, "B-200": 5.5, "C-300": 0.75}
 
 

@@ -17,8 +17,9 @@ Task 2. ``GET /prices/{symbol}`` calls the old blocking client ``fetch_price_blo
 Task 3. ``POST /orders`` already awaits ``fetch_price``, then calls the blocking
         ``write_audit_line``. The route must stay ``async def`` (it awaits), so run
         that call in the thread pool (``await run_in_threadpool(...)``). Same answers:
-        201 with ``{"symbol", "quantity", "total", "audit_entry"}``, 404 for an unknown
-        symbol (and then no audit line), 422 for a quantity below 1.
+        201 with ``{"symbol", "quantity", "total", "audit_entry"}`` (the total rounded to
+        cents), 404 for an unknown symbol (and then no audit line), 422 for a quantity
+        below 1.
 """
 
 import asyncio
@@ -31,7 +32,7 @@ from pydantic import BaseModel, Field
 
 WORK_DELAY = 0.5  # seconds each slow call takes; the checks make it much smaller
 
-PRICES = {"ACME": 12.5, "GLOBEX": 99.0, "INITECH": 3.3}
+PRICES = {"ACME": 12.5, "GLOBEX": 99.0, "INITECH": 3.3333}
 AUDIT_LOG: list[str] = []
 
 

@@ -27,7 +27,7 @@ app = FastAPI()
 # BEGIN SOLUTION
 async def mock_fetch_data() -> str:
     """A mock database query: waits without blocking the event loop."""
-    await asyncio.sleep(FETCH_DELAY)
+    await asyncio.sleep(FETCH_DELAY)  # suspends this request only; the loop serves the others
     return "Data fetched successfully!"
 
 

@@ -44,12 +44,10 @@ users_db: dict[str, dict] = {}
 app = FastAPI()
 
 
-def add_user(username: str, password: str, **fields) -> dict:
-    """Store a user with a hash of ``password`` (and any extra fields); return the record."""
+def add_user(username: str, password: str, **fields) -> None:
+    """Store a user with a hash of ``password`` (and any extra fields)."""
     # BEGIN SOLUTION
-    record = {**fields, "username": username, "hashed_password": password_hash.hash(password)}
-    users_db[username] = record
-    return record
+    users_db[username] = {**fields, "username": username, "hashed_password": password_hash.hash(password)}
     # END SOLUTION
     # STUB: # TODO (task 1): store {"username": ..., "hashed_password": <hash>, **fields} in users_db.
     # STUB: raise NotImplementedError("add_user() is not written yet")

@@ -40,3 +40,8 @@ def test_failure_keeps_only_the_checks_sentence():
 
 def test_long_messages_are_cut():
     assert len(messages.shorten("x" * 1000)) == messages.MAX_LENGTH
+
+
+def test_a_coroutine_where_a_value_belongs_points_at_the_missing_await():
+    exc = TypeError("Unable to serialize unknown type: <class 'coroutine'>")
+    assert "is an `await` missing?" in messages.describe(exc)

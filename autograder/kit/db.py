@@ -12,13 +12,18 @@ from the environment when they are imported, as deployed apps do::
 
     DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///./app.db")
 
-The ``student`` fixture below sets ``DATABASE_URL`` to the test's database, *then*
-loads the module. A suite opts in by importing both fixtures::
+The ``database_url`` fixture sets ``DATABASE_URL`` to the test's database, and the
+``student`` fixture below loads the module after that (and fails with one sentence if
+the module did not read the variable). A suite opts in by importing both fixtures::
 
     from autograder.kit.db import database_url, student  # noqa: F401
 
-(the ``student`` here replaces the kit's own, so ``client`` uses it too). A suite may also
-open the test's database itself, with :func:`rows`, to check what the app stored.
+(the ``student`` here replaces the kit's own, so ``client`` uses it too). A suite that
+must patch something before the import writes its own ``student`` fixture with
+:func:`load_on_database`. To check what the app did, :func:`rows` and :func:`tables`
+look into the test's database on their own connection, and :class:`ConnectionWatch`
+counts the connections every pool opens, lends out and closes (leaked sessions, a
+pool per request, a pool never disposed of).
 
 Databases this module creates are named ``wb_<host>_<pid>_<random>``. A worker killed in
 the middle of a test cannot drop its database, so before creating one, the fixture drops

@@ -91,7 +91,7 @@ def test_given_functions_and_default_sku(student, monkeypatch, student_path):
            "legacy_lookup's time.sleep(2.0) in a worker thread and fetch_price's asyncio.sleep(0.5) on the loop")
     expect(recorder.peak == 1, "fetch_price's asyncio.sleep was called but never awaited; do not change the given "
                                "fetch_price")
-    for sku, stock, price in (("B-200", 0, 5.5), ("C-300", 250, 0.75), ("Q-1", 0, 0.0)):
+    for sku, stock, price in (("B-200", 3, 5.5), ("C-300", 250, 0.75), ("Q-1", 0, 0.0)):
         _, (response,) = run(get(student.app, {"sku": sku}))
         expect_json(response, {"message": MESSAGE, "record": {"sku": sku, "stock": stock}, "price": price},
                     f"for sku {sku} the given functions give stock {stock} and price {price}")

@@ -5,7 +5,9 @@ Catches: any of the given blocking functions (``make_thumbnail``,
 ``GET /ping`` not answered while a slow route is in progress; any answer changed by the
 fix (the thumbnail, the upper-cased symbol and price, the 404 and its detail, the order's
 201, total and audit entry number, the 422 for a quantity below 1, an audit line written
-for a refused order); a slow function skipped or called twice.
+for a refused order); a slow function skipped or called twice; the given functions or
+``WORK_DELAY`` edited instead of the routes (checked by calling the originals with
+``time.sleep``/``asyncio.sleep`` recorded).
 
 Every check runs its slow request while the given functions are *held*: the suite
 replaces them with stand-ins that call the originals (with ``WORK_DELAY = 0``) but first
@@ -188,7 +190,7 @@ def test_price_leaves_the_loop_free(student, held):
     fetched = held.calls["fetch_price"] + held.calls["fetch_price_blocking"]
     expect(fetched == 1, f"one price request fetched the price {fetched} times; expected once")
     for path, expected in (("/prices/GLOBEX", {"symbol": "GLOBEX", "price": 99.0}),
-                           ("/prices/Initech", {"symbol": "INITECH", "price": 3.3})):
+                           ("/prices/Initech", {"symbol": "INITECH", "price": 3.3333})):
         held.gate = Gate()
         expect_json(held.request(student.app, "GET", path), expected, f"expected {expected!r}")
 
@@ -228,8 +230,8 @@ def test_unknown_symbol_order_is_404_without_audit(student, held):
            f"a refused order wrote audit lines {student.AUDIT_LOG!r}; only placed orders are audited")
     held.gate = Gate()
     placed = held.request(student.app, "POST", "/orders", json={"symbol": "INITECH", "quantity": 2})
-    expect_json(placed, {"symbol": "INITECH", "quantity": 2, "total": 6.6, "audit_entry": 1},
-                "after a refused order, the next placed order must be audit entry 1")
+    expect_json(placed, {"symbol": "INITECH", "quantity": 2, "total": 6.67, "audit_entry": 1},
+                "after a refused order, the next placed order must be audit entry 1 (total 6.67, rounded to cents)")
 
 
 @pytest.mark.task(3)
@@ -241,8 +243,8 @@ def test_orders_are_numbered_and_validated(student, held):
     second = held.request(student.app, "POST", "/orders", json={"symbol": "initech", "quantity": 3})
     expect_json(first, {"symbol": "ACME", "quantity": 1, "total": 12.5, "audit_entry": 1},
                 "the first order must stay {'symbol': 'ACME', 'quantity': 1, 'total': 12.5, 'audit_entry': 1}")
-    expect_json(second, {"symbol": "INITECH", "quantity": 3, "total": 9.9, "audit_entry": 2},
-                "the second order must stay {'symbol': 'INITECH', 'quantity': 3, 'total': 9.9, 'audit_entry': 2} "
+    expect_json(second, {"symbol": "INITECH", "quantity": 3, "total": 10.0, "audit_entry": 2},
+                "the second order must stay {'symbol': 'INITECH', 'quantity': 3, 'total': 10.0, 'audit_entry': 2} "
                 "(the total rounded to cents)")
 
     async def zero_quantity():

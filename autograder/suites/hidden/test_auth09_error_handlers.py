@@ -37,14 +37,15 @@ def validation_errors(response, why):
 @pytest.mark.points(2)
 def test_http_exception_is_reshaped(student, client):
     """a raised HTTPException answers its status with {'message': 'Oops! <detail>'}; successes are untouched"""
-    expect_json(client.get("/items/foo"), {"item_id": "foo", "name": "The Foo Wrestlers", "price": 9.5},
-                "an existing item must be answered as before: the handler only touches errors")
+    for item_id, name, price in (("foo", "The Foo Wrestlers", 9.5), ("bar", "The Bar Fighters", 12.0)):
+        expect_json(client.get(f"/items/{item_id}"), {"item_id": item_id, "name": name, "price": price},
+                    "an existing item must be answered as before: the handler only touches errors")
     expect_message(client.get("/items/nope"), 404, "Oops! Item not found", "a missing item must stay 404")
     expect_message(client.post("/items/nope/buy"), 404, "Oops! Item not found", "buying a missing item must be 404")
-    response = client.post("/items/", json={"id": "baz", "name": "Baz", "price": 1.0})
+    response = client.post("/items/", json={"id": "z", "name": "Z", "price": 1.0})
     expect_status(response, 201, "a new item must be created as before")
-    expect_json(response, {"item_id": "baz", "name": "Baz", "price": 1.0})
-    expect_message(client.post("/items/", json={"id": "baz", "name": "Baz", "price": 1.0}), 409,
+    expect_json(response, {"item_id": "z", "name": "Z", "price": 1.0})
+    expect_message(client.post("/items/", json={"id": "z", "name": "Z", "price": 1.0}), 409,
                    "Oops! Item already exists", "a duplicate item must stay 409")
 
 
@@ -127,9 +128,11 @@ def test_out_of_stock_is_409(student, client):
     """buying more than the stock (a new item has none) answers 409 with the message and the item id"""
     expect_json(client.post("/items/foo/buy", params={"quantity": 2}), {"item_id": "foo", "bought": 2, "left": 1},
                 "buying 2 of the 3 foo in stock must succeed")
+    expect_json(client.post("/items/foo/buy", params={"quantity": 1}), {"item_id": "foo", "bought": 1, "left": 0},
+                "buying the last foo in stock must succeed")
     expect_status(client.post("/items/", json={"id": "new", "name": "New", "price": 2.0}), 201,
                   "creating an item must work as before")
-    for item_id, quantity in (("foo", 2), ("bar", 1), ("new", 1)):
+    for item_id, quantity in (("foo", 1), ("bar", 1), ("new", 1)):
         response = client.post(f"/items/{item_id}/buy", params={"quantity": quantity})
         expect_status(response, 409, "more than the stock must be 409 Conflict (handle OutOfStockError)")
         expect_json(response, {"message": f"Oops! {item_id} is out of stock", "item_id": item_id})

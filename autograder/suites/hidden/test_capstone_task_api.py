@@ -332,9 +332,9 @@ def test_login_answers_a_token_pair(api, student):
     expect(refresh.get("sub") == "alice" and refresh.get("type") == "refresh" and isinstance(refresh.get("jti"), str)
            and refresh["jti"], f"the refresh token's claims are {refresh!r}; expected sub 'alice', type 'refresh' "
                                "and a jti")
-    expect(abs(access.get("exp", 0) - before - 15 * 60) < 120,
+    expect(abs(access.get("exp", 0) - before - 15 * 60) < 30,
            f"the access token expires {access.get('exp', 0) - before:.0f} s after login; expected 15 minutes")
-    expect(abs(refresh.get("exp", 0) - before - 7 * 86400) < 120,
+    expect(abs(refresh.get("exp", 0) - before - 7 * 86400) < 30,
            f"the refresh token expires {refresh.get('exp', 0) - before:.0f} s after login; expected 7 days")
     second = api.tokens("alice")
     expect(claims(student, second["refresh_token"]).get("jti") != refresh["jti"],

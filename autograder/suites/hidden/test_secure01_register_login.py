@@ -16,6 +16,7 @@ collected and searched.
 
 import dataclasses
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -28,6 +29,11 @@ from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsi
 
 PASSWORD = "Correct-horse-battery-42"
 OTHER_PASSWORD = "Tr0ub4dor&3-staple"
+
+
+def challenge(response):
+    """The scheme named by WWW-Authenticate (its first word, lower-cased; parameters may follow)."""
+    return re.split(r"[\s,]", response.headers.get("www-authenticate", "").strip(), maxsplit=1)[0].lower()
 
 
 @pytest.fixture
@@ -85,7 +91,7 @@ def login(client, username, password=PASSWORD):
 
 def expect_401_bearer(response, why, detail=None):
     expect_status(response, 401, why)
-    expect(response.headers.get("www-authenticate", "").lower().startswith("bearer"),
+    expect(challenge(response) == "bearer",
            f"{why}: the 401 must carry the header WWW-Authenticate: Bearer (it had "
            f"{response.headers.get('www-authenticate')!r})")
     if detail is not None:

@@ -15,6 +15,7 @@ itself expires without anyone waiting.
 
 import base64
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -25,6 +26,11 @@ from autograder.kit import expect, expect_json, expect_status
 from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsigned
 
 PASSWORD = "Refresh-me-if-you-can-7"
+
+
+def challenge(response):
+    """The scheme named by WWW-Authenticate (its first word, lower-cased; parameters may follow)."""
+    return re.split(r"[\s,]", response.headers.get("www-authenticate", "").strip(), maxsplit=1)[0].lower()
 
 
 class _DatetimeMeta(type):
@@ -75,7 +81,7 @@ def refresh(client, token):
 
 def expect_refused(response, why, detail):
     expect_status(response, 401, why)
-    expect(response.headers.get("www-authenticate", "").lower().startswith("bearer"),
+    expect(challenge(response) == "bearer",
            f"{why}: the 401 must carry WWW-Authenticate: Bearer (it had {response.headers.get('www-authenticate')!r})")
     expect_json(response, {"detail": detail}, f"expected the detail {detail!r}")
 
@@ -143,7 +149,7 @@ def test_me_accepts_access_tokens_only(student, app_client):
     ]:
         response = app_client.get("/me", headers=headers)
         expect_status(response, 401, f"GET /me with {what} must answer 401")
-        expect(response.headers.get("www-authenticate", "").lower().startswith("bearer"),
+        expect(challenge(response) == "bearer",
                f"GET /me with {what}: the 401 must carry WWW-Authenticate: Bearer")
 
 

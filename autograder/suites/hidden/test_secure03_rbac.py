@@ -13,6 +13,8 @@ Tokens are minted with the student's ``SECRET_KEY`` and ``ALGORITHM`` and name t
 in ``sub`` only; users are created with ``add_user(username, password, role=...)``.
 """
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -22,6 +24,11 @@ from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsi
 PASSWORD = "Role-play-password-1"
 PEOPLE = {"bob": "user", "gus": "guest", "ann": "admin"}  # not in name order: the listing must sort
 FORBIDDEN = {"detail": "Not enough permissions"}
+
+
+def challenge(response):
+    """The scheme named by WWW-Authenticate (its first word, lower-cased; parameters may follow)."""
+    return re.split(r"[\s,]", response.headers.get("www-authenticate", "").strip(), maxsplit=1)[0].lower()
 
 
 @pytest.fixture
@@ -42,7 +49,7 @@ def as_(student, username, **claims):
 
 def expect_401(response, why):
     expect_status(response, 401, why)
-    expect(response.headers.get("www-authenticate", "").lower().startswith("bearer"),
+    expect(challenge(response) == "bearer",
            f"{why}: the 401 must carry WWW-Authenticate: Bearer (it had {response.headers.get('www-authenticate')!r})")
     expect_json(response, {"detail": "Could not validate credentials"},
                 "expected the detail 'Could not validate credentials'")

@@ -13,6 +13,7 @@ loaded, by a recorder that notes the calls made from the student's file.
 """
 
 import hmac
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -23,6 +24,11 @@ from fastapi.testclient import TestClient
 from autograder.kit import expect, expect_json, expect_status
 
 ITEMS = ["alpha", "beta"]
+
+
+def challenge(response):
+    """The scheme named by WWW-Authenticate (its first word, lower-cased; parameters may follow)."""
+    return re.split(r"[\s,]", response.headers.get("www-authenticate", "").strip(), maxsplit=1)[0].lower()
 
 
 class ComparisonLog:
@@ -87,7 +93,7 @@ def with_key(key):
 
 def expect_401_apikey(response, why, detail=None):
     expect_status(response, 401, why)
-    expect(response.headers.get("www-authenticate", "").lower().startswith("apikey"),
+    expect(challenge(response) == "apikey",
            f"{why}: the 401 must carry WWW-Authenticate: APIKey (it had {response.headers.get('www-authenticate')!r})")
     if detail is not None:
         expect_json(response, {"detail": detail}, f"expected the detail {detail!r}")

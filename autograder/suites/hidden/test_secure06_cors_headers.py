@@ -95,16 +95,19 @@ def test_credentialed_request_from_unlisted_origin_is_not_echoed(client):
 @pytest.mark.task(2)
 @pytest.mark.points(1)
 def test_preflight_from_listed_origin_is_approved(client):
-    """a preflight for POST with Authorization and Content-Type from a listed origin is approved"""
+    """a preflight for GET or POST with Authorization and Content-Type from a listed origin is approved"""
     origin = LISTED[1]
-    response = preflight(client, origin)
-    expect_status(response, 200, f"a preflight from the listed origin {origin} for POST must be approved (200)")
+    for method in ("GET", "POST"):
+        # A GET that sends Authorization is preflighted too: it is not a "simple" request.
+        response = preflight(client, origin, method)
+        expect_status(response, 200,
+                      f"a preflight from the listed origin {origin} for {method} must be approved (200)")
     expect(allow_origin(response) == origin,
            f"the preflight from {origin} got Access-Control-Allow-Origin {allow_origin(response)!r}; "
            f"it must be {origin!r}")
     methods = response.headers.get("access-control-allow-methods", "")
-    expect("POST" in [m.strip().upper() for m in methods.split(",")],
-           f"the preflight's Access-Control-Allow-Methods is {methods!r}; it must include POST")
+    expect({"GET", "POST"} <= {m.strip().upper() for m in methods.split(",")},
+           f"the preflight's Access-Control-Allow-Methods is {methods!r}; it must include GET and POST")
     allowed = [h.strip().lower() for h in response.headers.get("access-control-allow-headers", "").split(",")]
     expect("authorization" in allowed and "content-type" in allowed,
            f"the preflight's Access-Control-Allow-Headers is "

@@ -175,6 +175,8 @@ def test_forged_tokens_are_refused(student, client):
 @pytest.mark.task(3)
 @pytest.mark.points(1)
 def test_token_without_sub_is_refused(student, client):
-    """a correctly signed token that names no user (no sub) is refused with 1008"""
+    """a correctly signed token that names no user (no sub, or an empty one) is refused with 1008"""
     no_sub = mint({"role": "user"}, student.SECRET_KEY, student.ALGORITHM)
     expect_refused(student, client, no_sub, "a token without 'sub'")
+    empty_sub = mint({"sub": ""}, student.SECRET_KEY, student.ALGORITHM)
+    expect_refused(student, client, empty_sub, "a token whose 'sub' is empty (it names no user)")

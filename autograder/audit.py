@@ -1,0 +1,745 @@
+"""Mutation audit: does each hidden suite fail the reference solution's likely bugs?
+
+A hidden suite that passes a wrong answer gives a student full marks for a bug. The
+audit makes *mutants* of an item's reference solution (one small change each: a dropped
+``await``, a 401 turned into a 403, a dependency removed...) and grades every mutant
+with the item's hidden suite through the grader's own engine (:func:`engine.grade_item`,
+one isolated worker per mutant, ``workers`` at a time, as :mod:`autograder.grading` does).
+A mutant is **killed** when it scores below full marks or does not grade normally; one
+that the suite still gives full marks **survived**: a real gap in the suite, or an
+*equivalent* mutant (the program means the same), which ``audit_equivalents.toml``
+records with a one-line reason. Target: per item, at least 90% of the mutants that are
+neither equivalent nor invalid are killed.
+
+**What is mutated.** Only the code between ``# BEGIN SOLUTION`` and ``# END SOLUTION``:
+that is the student's answer, what the suite exists to judge. The code around it (the
+app, mock sources, ``SECRET_KEY``, given helpers) is handed to the student, and most of
+it is replaced or set by the suites (``LATENCY``, stand-in sources), so its mutants say
+nothing about the suite and would drown the table in equivalents. Docstrings are never
+mutated. A solution without markers is mutated whole.
+
+**Why a small AST mutator, not a library.** The mutants must be source files that *our*
+engine grades in *our* isolated workers. cosmic-ray 8.7 is maintained, but it is a whole
+harness: it writes each mutation into the module in place, runs its own test command per
+mutant and keeps its own session database; its operators are generic (arithmetic, number
+and comparison replacement...) and knowing the mutations this course cares about (a
+dropped ``await``, ``asyncio.sleep`` -> ``time.sleep``, a status code swapped for its
+usual wrong neighbour, a ``Depends`` removed, ``algorithms=`` dropped from
+``jwt.decode``) would mean writing operator plugins registered through entry points,
+against parso trees. mutatest 3.1 (2022) is unmaintained and likewise runs the tests
+itself. libcst would keep comments, which a grader does not need. Python's ``ast`` with
+``ast.unparse`` makes every mutation here in a few lines, has no dependency, and yields
+a module text to write as ``<item id>.py``. Before the mutants, the unparsed but
+unmutated solution is graded too (the *control*): it must still earn full marks, or the
+item's audit is void.
+
+**Mutant ids** are ``operator:L<line>:<hash>``: the line in the solution file, and a
+hash of the operator, that line's text and the change, so an entry in the equivalents
+file survives edits elsewhere in the file (an entry whose line moved still matches by
+operator and hash).
+
+``--changed`` audits only the items whose fingerprint (solution, hidden suite, the
+item's equivalents and the mutator's version) differs from ``audit_baseline.json``,
+which ``workbook audit --record`` writes after a run in which every audited item met
+the target. ``workbook audit --pending ITEM...`` records items whose authors are still
+at work as not audited yet: ``--changed`` says so and leaves them alone until their
+solution or suite changes, and from then on audits them like any other item.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import difflib
+import hashlib
+import json
+import re
+import tempfile
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import engine
+from autograder.manifest import Item
+from autograder.paths import PACKAGE, SOLUTIONS, suite_file
+
+# The solution markers, as autograder.build reads them (importing build would load jupytext).
+BEGIN = re.compile(r"^\s*# BEGIN SOLUTION\s*$")
+END = re.compile(r"^\s*# END SOLUTION\s*$")
+# Bump when the mutants made from one source change: every item is then audited again.
+MUTATOR_VERSION = 1
+TARGET = 0.90
+EQUIVALENTS = PACKAGE / "audit_equivalents.toml"
+BASELINE = PACKAGE / "audit_baseline.json"
+
+# The wrong status a careless answer uses instead of the right one.
+STATUS_SWAPS = {200: 201, 201: 200, 202: 200, 204: 200, 301: 302, 302: 301, 303: 302, 307: 302,
+                400: 422, 401: 403, 403: 401, 404: 200, 405: 404, 409: 400, 410: 404, 422: 400,
+                429: 403, 500: 200, 503: 500}
+STATUS_CALLS = {"HTTPException", "JSONResponse", "Response", "PlainTextResponse", "HTMLResponse",
+                "RedirectResponse", "WebSocketException", "StarletteHTTPException"}
+RATE_UNITS = ("second", "minute", "hour", "day")
+NEGATIONS: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
+                               ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In,
+                               ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+BOUNDARIES: dict[type, type] = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
+DELETABLE = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Raise, ast.If, ast.For, ast.AsyncFor,
+             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Assert, ast.Delete, ast.Break, ast.Continue)
+
+
+class AuditError(Exception):
+    """The audit cannot run as asked (one readable line)."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    operator: str
+    line: int
+    description: str
+    source: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What matches an equivalents entry whose line moved: operator and hash."""
+        return self.operator, self.id.rsplit(":", 1)[-1]
+
+
+# --- making mutants ---------------------------------------------------------------------
+
+def solution_lines(source: str) -> set[int] | None:
+    """The line numbers between the markers, or None when the file has none."""
+    lines: set[int] = set()
+    inside = found = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if BEGIN.match(line):
+            inside = found = True
+        elif END.match(line):
+            inside = False
+        elif inside:
+            lines.add(number)
+    return lines if found else None
+
+
+def _name(node: ast.AST) -> str:
+    """``asyncio.sleep`` for ``asyncio.sleep``, ``Depends`` for ``Depends``, '' otherwise."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _name(node.value)
+        return f"{inner}.{node.attr}" if inner else node.attr
+    return ""
+
+
+def _short(node: ast.AST | str, width: int = 70) -> str:
+    text = node if isinstance(node, str) else ast.unparse(node)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _status_names() -> dict[int, str]:
+    from fastapi import status
+
+    names: dict[int, str] = {}
+    for name in dir(status):
+        match = re.fullmatch(r"(?:HTTP|WS)_(\d{3,4})_\w+", name)
+        if match and name.startswith("HTTP"):
+            names.setdefault(int(match.group(1)), name)
+    return names
+
+
+# An edit works on a copy of the module: it gets the copy's node and returns what
+# replaces it (the node itself, changed, or a new one).
+Edit = Callable[[ast.AST], ast.AST]
+
+
+@dataclass
+class _Point:
+    index: int          # the node's position in ast.walk order
+    operator: str
+    line: int
+    edit: Edit
+    needs_time: bool = False
+
+
+class _Finder:
+    """Walks a module and lists every mutation it can make inside ``lines``."""
+
+    def __init__(self, tree: ast.Module, lines: set[int] | None) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.points: list[_Point] = []
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                self.parents[child] = parent
+        self.docstrings = {id(body[0]) for node in ast.walk(tree)
+                           if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                           and (body := node.body) and isinstance(body[0], ast.Expr)
+                           and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)}
+        self.status_names = _status_names()
+
+    def inside(self, node: ast.AST) -> bool:
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None:
+            return False
+        if self.lines is None:
+            return True
+        return all(n in self.lines for n in range(start, (end or start) + 1))
+
+    def add(self, index: int, node: ast.AST, operator: str, edit: Edit, needs_time: bool = False) -> None:
+        self.points.append(_Point(index, operator, node.lineno, edit, needs_time))
+
+    def find(self) -> list[_Point]:
+        for index, node in enumerate(ast.walk(self.tree)):
+            if isinstance(node, ast.Expr) and id(node) in self.docstrings:
+                continue
+            if not self.inside(node) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            self.visit(index, node)
+        return self.points
+
+    def in_docstring(self, node: ast.AST) -> bool:
+        parent = self.parents.get(node)
+        return isinstance(parent, ast.Expr) and id(parent) in self.docstrings
+
+    def in_fstring(self, node: ast.AST) -> bool:
+        parent = self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, ast.JoinedStr):
+                return True
+            parent = self.parents.get(parent)
+        return False
+
+    def visit(self, index: int, node: ast.AST) -> None:  # noqa: C901 - one branch per node kind
+        inside = self.inside(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for k, decorator in enumerate(getattr(node, "decorator_list", [])):
+                if self.inside(decorator):
+                    self.add(index, decorator, "drop-decorator", _drop_decorator(k))
+            if isinstance(node, ast.AsyncFunctionDef) and inside:
+                self.add(index, node, "drop-async", _drop_async)
+            return
+        if isinstance(node, ast.stmt):
+            if isinstance(node, ast.Return) and node.value is not None and not (
+                    isinstance(node.value, ast.Constant) and node.value.value is None):
+                self.add(index, node, "return-none", lambda n: ast.Return(value=ast.Constant(None)))
+            if isinstance(node, DELETABLE):
+                self.add(index, node, "delete-stmt", lambda n: ast.Pass())
+            return
+        if isinstance(node, ast.Await):
+            self.add(index, node, "drop-await", lambda n: n.value)
+            called = _name(node.value.func) if isinstance(node.value, ast.Call) else ""
+            if called in ("asyncio.sleep", "anyio.sleep"):
+                self.add(index, node, "sync-sleep", _sync_sleep, needs_time=True)
+            elif called in ("asyncio.to_thread", "run_in_threadpool", "anyio.to_thread.run_sync") and node.value.args:
+                self.add(index, node, "unthread", _unthread)
+            elif called == "asyncio.gather" and node.value.args:
+                self.add(index, node, "sequential-gather", _sequential)
+        elif isinstance(node, ast.Call):
+            called = _name(node.func).rsplit(".", 1)[-1]
+            if called in ("Depends", "Security") and isinstance(self.parents.get(node), ast.arguments):
+                # ``x: T = Depends(f)``: the parameter keeps a default, but no dependency.
+                self.add(index, node, "drop-dependency", lambda n: ast.Constant(None))
+            for k, keyword in enumerate(node.keywords):
+                if keyword.arg is not None:
+                    operator = "drop-dependency" if keyword.arg == "dependencies" else (
+                        "drop-scopes" if keyword.arg == "scopes" else "drop-keyword")
+                    self.add(index, node, operator, _drop_keyword(k))
+        elif isinstance(node, ast.Subscript) and _name(node.value) in ("Annotated", "typing.Annotated"):
+            parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else []
+            if any(isinstance(p, ast.Call) and _name(p.func).rsplit(".", 1)[-1] in ("Depends", "Security")
+                   for p in parts[1:]):
+                self.add(index, node, "drop-dependency", lambda n: n.slice.elts[0])
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and isinstance(self.parents.get(node), ast.keyword):
+            if len(node.elts) >= 2:
+                for k in range(len(node.elts)):
+                    operator = "drop-dependency" if self.parents[node].arg == "dependencies" else "drop-element"
+                    self.add(index, node, operator, _drop_element(k))
+        elif isinstance(node, ast.Dict) and isinstance(self.parents.get(node), ast.keyword):
+            if len(node.keys) >= 2:
+                for k, key in enumerate(node.keys):
+                    if key is not None:
+                        self.add(index, node, "drop-entry", _drop_entry(k))
+        elif isinstance(node, ast.Compare):
+            for k, op in enumerate(node.ops):
+                if type(op) in NEGATIONS:
+                    self.add(index, node, "flip-compare", _compare(k, NEGATIONS[type(op)]))
+                if type(op) in BOUNDARIES:
+                    self.add(index, node, "flip-compare", _compare(k, BOUNDARIES[type(op)]))
+        elif isinstance(node, ast.BoolOp):
+            self.add(index, node, "swap-boolop",
+                     lambda n: ast.BoolOp(op=ast.Or() if isinstance(n.op, ast.And) else ast.And(), values=n.values))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self.add(index, node, "drop-not", lambda n: n.operand)
+        elif isinstance(node, ast.JoinedStr) and not self.in_fstring(node):
+            self.add(index, node, "string", lambda n: ast.Constant(""))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "status":
+            self.status(index, node)
+        elif isinstance(node, ast.Constant) and type(node.value) is int and self.status_context(node):
+            self.status(index, node)
+            self.constant(index, node)
+        elif isinstance(node, ast.Constant) and not self.in_docstring(node) and not self.in_fstring(node):
+            self.constant(index, node)
+
+    def status_context(self, node: ast.AST) -> bool:
+        """``status_code=<node>``, or the first argument of ``HTTPException(...)`` and its kin."""
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.keyword):
+            return parent.arg == "status_code"
+        return (isinstance(parent, ast.Call) and bool(parent.args) and parent.args[0] is node
+                and _name(parent.func).rsplit(".", 1)[-1] in STATUS_CALLS)
+
+    def status(self, index: int, node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and type(node.value) is int and node.value in STATUS_SWAPS:
+            swapped = STATUS_SWAPS[node.value]
+            self.add(index, node, "status-code", lambda n: ast.Constant(swapped))
+        elif isinstance(node, ast.Attribute) and (match := re.fullmatch(r"HTTP_(\d{3})_\w+", node.attr)):
+            code = int(match.group(1))
+            target = self.status_names.get(STATUS_SWAPS.get(code, 0))
+            if target:
+                self.add(index, node, "status-code", lambda n: ast.Attribute(value=n.value, attr=target, ctx=n.ctx))
+
+    def constant(self, index: int, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, bool):
+            self.add(index, node, "flip-bool", lambda n: ast.Constant(not n.value))
+        elif isinstance(value, (int, float)):
+            for delta in (1, -1):
+                self.add(index, node, "number", lambda n, d=delta: ast.Constant(n.value + d))
+        elif isinstance(value, str) and value:
+            self.add(index, node, "string", lambda n: ast.Constant(""))
+            digits = re.search(r"\d+", value)
+            if digits and len(value) <= 40:
+                for delta in (1, -1) if int(digits.group()) > 0 else (1,):
+                    bumped = f"{value[:digits.start()]}{int(digits.group()) + delta}{value[digits.end():]}"
+                    self.add(index, node, "string-number", lambda n, b=bumped: ast.Constant(b))
+            rate = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*", value)
+            if rate and rate.group(2) != "day":
+                longer = RATE_UNITS[RATE_UNITS.index(rate.group(2)) + 1]
+                self.add(index, node, "string-number", lambda n: ast.Constant(f"{rate.group(1)}/{longer}"))
+
+
+def _drop_decorator(k: int) -> Edit:
+    def edit(node):
+        node.decorator_list.pop(k)
+        return node
+    return edit
+
+
+def _drop_async(node):
+    fields = {name: getattr(node, name) for name in node._fields}
+    return ast.copy_location(ast.FunctionDef(**fields), node)
+
+
+def _sync_sleep(node):
+    call = node.value
+    return ast.Call(func=ast.Attribute(value=ast.Name("time", ast.Load()), attr="sleep", ctx=ast.Load()),
+                    args=call.args, keywords=call.keywords)
+
+
+def _unthread(node):
+    call = node.value
+    return ast.Call(func=call.args[0], args=call.args[1:], keywords=call.keywords)
+
+
+def _sequential(node):
+    args = node.value.args
+    if len(args) == 1 and isinstance(args[0], ast.Starred):
+        target = ast.Name("_aw", ast.Store())
+        return ast.ListComp(elt=ast.Await(ast.Name("_aw", ast.Load())),
+                            generators=[ast.comprehension(target=target, iter=args[0].value, ifs=[], is_async=0)])
+    return ast.List(elts=[ast.Await(a.value) if isinstance(a, ast.Starred) else ast.Await(a) for a in args],
+                    ctx=ast.Load())
+
+
+def _drop_keyword(k: int) -> Edit:
+    def edit(node):
+        node.keywords.pop(k)
+        return node
+    return edit
+
+
+def _drop_element(k: int) -> Edit:
+    def edit(node):
+        node.elts.pop(k)
+        return node
+    return edit
+
+
+def _drop_entry(k: int) -> Edit:
+    def edit(node):
+        node.keys.pop(k)
+        node.values.pop(k)
+        return node
+    return edit
+
+
+def _compare(k: int, new: type) -> Edit:
+    def edit(node):
+        node.ops[k] = new()
+        return node
+    return edit
+
+
+def _replace(tree: ast.Module, index: int, edit: Edit) -> tuple[ast.AST, ast.AST]:
+    """Apply ``edit`` to the ``index``-th node of ``tree``; the original and replacement nodes."""
+    nodes = list(ast.walk(tree))
+    target = nodes[index]
+    for parent in nodes:
+        for name, value in ast.iter_fields(parent):
+            if value is target:
+                before = copy.deepcopy(target)
+                after = edit(target)
+                setattr(parent, name, after)
+                return before, after
+            if isinstance(value, list):
+                for k, item in enumerate(value):
+                    if item is target:
+                        before = copy.deepcopy(target)
+                        after = edit(target)
+                        value[k] = after
+                        return before, after
+    if isinstance(target, ast.Module):  # pragma: no cover - modules are never mutated
+        raise ValueError("cannot replace the module")
+    raise ValueError(f"node {index} has no parent")  # pragma: no cover
+
+
+def _ensure_import_time(tree: ast.Module) -> None:
+    if any(isinstance(n, ast.Import) and any(a.name == "time" and a.asname is None for a in n.names)
+           for n in tree.body):
+        return
+    position = 0
+    for k, stmt in enumerate(tree.body):
+        docstring = (k == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                     and isinstance(stmt.value.value, str))
+        if docstring or (isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"):
+            position = k + 1
+    tree.body.insert(position, ast.Import(names=[ast.alias("time")]))
+
+
+def _change(operator: str, before: ast.AST, after: ast.AST) -> str:
+    """The change in full (unlike the description, never shortened): what a mutant id hashes."""
+    if operator == "drop-decorator":
+        kept = {ast.dump(d) for d in after.decorator_list}
+        return " ".join(ast.unparse(d) for d in before.decorator_list if ast.dump(d) not in kept)
+    if operator == "drop-async":
+        return before.name
+    if operator == "delete-stmt":
+        return ast.unparse(before)
+    return f"{ast.unparse(before)} -> {ast.unparse(after)}"
+
+
+def _describe(operator: str, before: ast.AST, after: ast.AST) -> str:
+    if operator == "delete-stmt":
+        return f"deleted `{_short(before)}`"
+    if operator == "drop-decorator":
+        dropped = [d for d in before.decorator_list if not any(ast.dump(d) == ast.dump(e)
+                                                              for e in after.decorator_list)]
+        return f"removed decorator `@{_short(dropped[0]) if dropped else '?'}`"
+    if isinstance(before, ast.Call) and isinstance(after, ast.Call) and len(after.keywords) < len(before.keywords):
+        kept = {k.arg for k in after.keywords}
+        dropped = next(k for k in before.keywords if k.arg not in kept)
+        return f"`{_short(before.func)}(...)` without `{dropped.arg}={_short(dropped.value, 60)}`"
+    if operator == "drop-async":
+        return f"`async def {before.name}` -> `def {before.name}`"
+    return f"`{_short(before)}` -> `{_short(after)}`"
+
+
+def make_mutants(source: str, lines: set[int] | None | str = "markers") -> list[Mutant]:
+    """Every mutant of ``source`` (a module's text), in source order, duplicates removed.
+
+    ``lines`` limits the mutations to nodes lying within those line numbers; by default
+    the lines between the solution markers (the whole module when it has none).
+    """
+    if lines == "markers":
+        lines = solution_lines(source)
+    tree = ast.parse(source)
+    original = ast.unparse(tree)
+    text_lines = source.splitlines()
+    points = _Finder(tree, lines).find()
+    seen: set[str] = {original}
+    found: list[Mutant] = []
+    counts: dict[tuple[str, str, str], int] = {}
+    for point in sorted(points, key=lambda p: p.line):
+        mutated = copy.deepcopy(tree)
+        # The finder's node and the copy's node share a position in walk order.
+        before, after = _replace(mutated, point.index, point.edit)
+        if point.needs_time:
+            _ensure_import_time(mutated)
+        ast.fix_missing_locations(mutated)
+        try:
+            text = ast.unparse(mutated)
+        except Exception:  # noqa: BLE001 - an edit the unparser cannot write is no mutant
+            continue
+        if text in seen:
+            continue
+        seen.add(text)
+        description = _describe(point.operator, before, after)
+        line_text = text_lines[point.line - 1].strip() if point.line <= len(text_lines) else ""
+        basis = (point.operator, line_text, _change(point.operator, before, after))
+        counts[basis] = counts.get(basis, 0) + 1
+        digest = hashlib.sha256("\0".join((*basis, str(counts[basis]))).encode()).hexdigest()[:8]
+        found.append(Mutant(f"{point.operator}:L{point.line}:{digest}", point.operator, point.line, description,
+                            text + "\n"))
+    return found
+
+
+def diff(source: str, mutant: Mutant) -> str:
+    """A unified diff from the (unparsed) solution to the mutant."""
+    original = ast.unparse(ast.parse(source)) + "\n"
+    return "".join(difflib.unified_diff(original.splitlines(keepends=True), mutant.source.splitlines(keepends=True),
+                                        "solution", mutant.id, n=1))
+
+
+def is_valid(mutant: Mutant) -> bool:
+    """False for a mutant that is not Python (``async`` dropped from a function that awaits)."""
+    try:
+        compile(mutant.source, "<mutant>", "exec")
+    except SyntaxError:
+        return False
+    return True
+
+
+# --- equivalents and the baseline --------------------------------------------------------
+
+def load_equivalents(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """``{item id: {mutant id: reason}}`` from the equivalents file (empty when it is absent)."""
+    path = path or EQUIVALENTS
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise AuditError(f"{path.name}: {exc}") from None
+    table: dict[str, dict[str, str]] = {}
+    for item_id, entries in data.items():
+        if not isinstance(entries, dict) or not all(isinstance(v, str) and v.strip() for v in entries.values()):
+            raise AuditError(f"{path.name}: [{item_id}] must map mutant ids to a one-line reason each")
+        table[item_id] = dict(entries)
+    return table
+
+
+def _equivalence(mutant: Mutant, entries: dict[str, str]) -> str | None:
+    """The recorded reason when ``mutant`` is listed (by id, or by operator and hash if its line moved)."""
+    if mutant.id in entries:
+        return entries[mutant.id]
+    for entry, reason in entries.items():
+        parts = entry.split(":")
+        if len(parts) == 3 and (parts[0], parts[2]) == mutant.key:
+            return reason
+    return None
+
+
+def fingerprint(item: Item, equivalents: dict[str, dict[str, str]] | None = None,
+                solutions: Path | None = None) -> str:
+    """What the audit of ``item`` depends on: its solution, hidden suite, equivalents, the mutator."""
+    equivalents = load_equivalents() if equivalents is None else equivalents
+    digest = hashlib.sha256(f"mutator {MUTATOR_VERSION}\0".encode())
+    for path in ((solutions or SOLUTIONS) / item.filename, suite_file(item.id, "hidden")):
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+        digest.update(b"\0")
+    digest.update(json.dumps(equivalents.get(item.id, {}), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def load_baseline(path: Path | None = None) -> dict[str, dict]:
+    path = path or BASELINE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return dict(data["items"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AuditError(f"{path.name} is not an audit baseline ({exc})") from None
+
+
+def changed(items: list[Item], path: Path | None = None, equivalents_path: Path | None = None) -> list[Item]:
+    """The items whose fingerprint differs from the recorded baseline (or that it lacks)."""
+    baseline = load_baseline(path)
+    equivalents = load_equivalents(equivalents_path)
+    return [item for item in items if baseline.get(item.id, {}).get("fingerprint") != fingerprint(item, equivalents)]
+
+
+def pending(items: list[Item], path: Path | None = None) -> list[Item]:
+    """The items the baseline holds as not audited yet, with their fingerprint unchanged."""
+    baseline = load_baseline(path)
+    equivalents = load_equivalents()
+    return [item for item in items if baseline.get(item.id, {}).get("audited") is False
+            and baseline[item.id].get("fingerprint") == fingerprint(item, equivalents)]
+
+
+def record(audits: list[ItemAudit], path: Path | None = None) -> None:
+    """Write the audited items' fingerprints and counts into the baseline (others are kept)."""
+    _write_baseline({audit.item.id: {
+        "fingerprint": audit.fingerprint, "audited": True, "mutants": audit.total, "killed": audit.killed,
+        "equivalent": len(audit.equivalent), "invalid": audit.invalid, "survived": len(audit.survivors),
+        "score": round(audit.score, 4)} for audit in audits}, path)
+
+
+def record_pending(items: list[Item], path: Path | None = None) -> None:
+    """Record items as not audited yet: ``--changed`` leaves them alone until they change."""
+    equivalents = load_equivalents()
+    _write_baseline({item.id: {"fingerprint": fingerprint(item, equivalents), "audited": False}
+                     for item in items}, path)
+
+
+def _write_baseline(entries: dict[str, dict], path: Path | None) -> None:
+    path = path or BASELINE
+    baseline = load_baseline(path)
+    baseline.update(entries)
+    data = {"version": 1, "mutator": MUTATOR_VERSION,
+            "note": "written by `workbook audit --record` (and --pending); `workbook audit --changed` audits "
+                    "the items whose fingerprint differs from theirs here. \"audited\": false marks an item "
+                    "recorded before its first audit",
+            "items": dict(sorted(baseline.items()))}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+# --- grading the mutants ------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    killed: bool
+    invalid: bool = False
+    equivalent: str | None = None   # the recorded reason
+    how: str = ""                   # why it was killed: the first failed test, or the status
+
+
+@dataclass
+class ItemAudit:
+    item: Item
+    fingerprint: str
+    control: str = ""                # non-empty: the unmutated solution did not get full marks
+    outcomes: list[Outcome] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)   # equivalents entries that match no survivor
+    seconds: float = 0.0             # worker time spent grading this item's mutants (and control)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def invalid(self) -> int:
+        return sum(o.invalid for o in self.outcomes)
+
+    @property
+    def killed(self) -> int:
+        return sum(o.killed and not o.invalid for o in self.outcomes)
+
+    @property
+    def equivalent(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.killed and o.equivalent is not None]
+
+    @property
+    def survivors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.killed and o.equivalent is None]
+
+    @property
+    def score(self) -> float:
+        judged = self.killed + len(self.survivors)
+        return self.killed / judged if judged else 1.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.control and self.score >= TARGET
+
+
+OnMutant = Callable[[str, Outcome | None], None]
+
+
+def _verdict(result, full: float) -> tuple[bool, str]:
+    if result.status != "graded":
+        return True, f"{result.status}: {result.message}"[:120]
+    if result.flags:
+        return True, f"flagged: {result.flags[0]}"[:120]
+    if result.score < full:
+        failed = next((t for t in result.tests if t.score < t.max_score), None)
+        return True, f"{failed.name}: {failed.message}"[:160] if failed else f"scored {result.score}/{full}"
+    return False, ""
+
+
+def audit(items: list[Item], *, workers: int | None = None, limits: engine.Limits = engine.Limits(),
+          on_plan: Callable[[int], None] | None = None, on_mutant: OnMutant | None = None,
+          equivalents_path: Path | None = None, solutions: Path | None = None,
+          only: Callable[[Mutant], bool] | None = None) -> list[ItemAudit]:
+    """Make every item's mutants and grade them, ``workers`` at a time; one ItemAudit per item.
+
+    ``solutions`` is the folder of reference solutions (default: the course's); ``only``
+    keeps the mutants it accepts (the project's tests grade a few, not all).
+    """
+    from autograder.grading import default_workers
+
+    solutions = solutions or SOLUTIONS
+    equivalents = load_equivalents(equivalents_path)
+    audits: list[ItemAudit] = []
+    jobs: list[tuple[ItemAudit, Mutant | None, str]] = []
+    for item in items:
+        path = solutions / item.filename
+        if not path.is_file():
+            raise AuditError(f"{item.id} has no reference solution ({path})")
+        source = path.read_text(encoding="utf-8")
+        try:
+            mutants = make_mutants(source)
+        except SyntaxError as exc:
+            raise AuditError(f"{path}: {exc}") from None
+        found = ItemAudit(item, fingerprint(item, equivalents, solutions))
+        audits.append(found)
+        jobs.append((found, None, ast.unparse(ast.parse(source)) + "\n"))
+        entries = equivalents.get(item.id, {})
+        for mutant in mutants:
+            if only is not None and not only(mutant):
+                continue
+            if not is_valid(mutant):
+                found.outcomes.append(Outcome(mutant, killed=True, invalid=True, how="SyntaxError"))
+            else:
+                jobs.append((found, mutant, mutant.source))
+        found.stale = list(entries)  # narrowed below to the entries no survivor matched
+    if on_plan:
+        on_plan(len(jobs))
+    lock = threading.Lock()
+
+    with tempfile.TemporaryDirectory(prefix="workbook-audit-") as tmp:
+        def run(job: tuple[ItemAudit, Mutant | None, str], number: int) -> None:
+            found, mutant, text = job
+            folder = Path(tmp) / str(number)
+            folder.mkdir()
+            file = folder / found.item.filename
+            file.write_text(text, encoding="utf-8")
+            began = time.monotonic()
+            result = engine.grade_item(found.item, file, "hidden", limits)
+            spent = time.monotonic() - began
+            killed, how = _verdict(result, found.item.points)
+            outcome = None
+            with lock:
+                if mutant is None:
+                    if killed:
+                        found.control = how or "the unmutated solution did not get full marks"
+                else:
+                    reason = None if killed else _equivalence(mutant, equivalents.get(found.item.id, {}))
+                    outcome = Outcome(mutant, killed, equivalent=reason, how=how)
+                    found.outcomes.append(outcome)
+                found.seconds += spent
+            if on_mutant:
+                on_mutant(found.item.id, outcome)
+
+        with ThreadPoolExecutor(max_workers=max(1, workers or default_workers())) as pool:
+            list(pool.map(run, jobs, range(len(jobs))))
+
+    for found in audits:
+        found.outcomes.sort(key=lambda o: (o.mutant.line, o.mutant.id))
+        matched = {e for o in found.equivalent for e in equivalents.get(found.item.id, {})
+                   if _equivalence(o.mutant, {e: ""}) is not None}
+        found.stale = [e for e in found.stale if e not in matched]
+    return audits
+
+
+def iter_survivors(audits: list[ItemAudit]) -> Iterator[tuple[ItemAudit, Outcome]]:
+    for found in audits:
+        for outcome in found.survivors:
+            yield found, outcome

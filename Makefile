@@ -26,6 +26,7 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval-lax -m "not postgres" -p no:cacheprovider
 	WORKBOOK_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest tests -m postgres -p no:cacheprovider
+	$(BIN)/workbook audit --changed
 
 build: setup
 	$(BIN)/workbook build

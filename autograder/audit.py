@@ -58,7 +58,7 @@ import tempfile
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -738,8 +738,3 @@ def audit(items: list[Item], *, workers: int | None = None, limits: engine.Limit
         found.stale = [e for e in found.stale if e not in matched]
     return audits
 
-
-def iter_survivors(audits: list[ItemAudit]) -> Iterator[tuple[ItemAudit, Outcome]]:
-    for found in audits:
-        for outcome in found.survivors:
-            yield found, outcome

@@ -20,6 +20,7 @@ starting a process...) flags the item; the refused call failed, so the scores st
 
 from __future__ import annotations
 
+import collections
 import json
 import multiprocessing
 import multiprocessing.forkserver as forkserver
@@ -48,6 +49,9 @@ class Limits:
     resources: worker.ResourceLimits = field(default_factory=worker.ResourceLimits)
     canaries: int = 2
 
+
+# Each finished worker's peak resident memory (KiB), for benchmarks/throughput.py; bounded.
+PEAK_RSS_KB: collections.deque[int] = collections.deque(maxlen=10_000)
 
 IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crashed": "crashed",
                                            "import_timeout": "timeout"}
@@ -257,6 +261,7 @@ def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: f
                 attempt.void.append(event["flag"])
             elif kind_ == "done":
                 attempt.ended = "done"
+                PEAK_RSS_KB.append(int(event.get("peak_rss_kb") or 0))
                 return attempt
             elif kind_ in ("worker_error", "collect_error"):
                 attempt.message = attempt.message or event["message"]

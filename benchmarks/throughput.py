@@ -1,14 +1,14 @@
-"""Grading throughput: what one worker costs, and how many submissions a minute.
+"""Grading throughput: the same submissions graded three ways, with the ratios.
 
-    python benchmarks/throughput.py [--submissions 24] [--items async01_why_async,paths04_books]
+    python benchmarks/throughput.py [--submissions 8] [--items ID,...] [--runs 3]
 
-Prints (figures for the notes, never asserted in tests):
+(a) this grader: isolated workers forked from a warm fork server, ``--workers`` = cores;
+(b) the naive way: one ``python -m pytest`` process per item per submission, in turn;
+(c) a lower bound: one process that imports everything once and runs every suite
+    in-process, one after another, with no isolation at all.
 
-* the cost of starting a worker from the warm fork server, against a cold interpreter
-  that imports FastAPI, pydantic and pytest itself (what a worker without the fork
-  server would pay);
-* wall time, items per second and submissions per minute for ``--workers`` 1 and 2
-  (and the cores, if more), over copies of the bundled samples and solutions.
+Prints the median of ``--runs`` runs of each, the ratios b/a and a/c, and the peak
+resident memory of the grader's workers. Figures for the notes; never asserted in tests.
 """
 
 from __future__ import annotations
@@ -27,28 +27,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import engine, grading, manifest  # noqa: E402
-from autograder.paths import SOLUTIONS  # noqa: E402
+from autograder.paths import suite_file  # noqa: E402
 
-COLD_IMPORTS = "import fastapi, fastapi.testclient, httpx, pydantic, pytest"
-
-
-def cold_start(runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", COLD_IMPORTS], check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def warm_item(item: manifest.Item, runs: int = 5) -> float:
-    engine.grade_item(item, SOLUTIONS / item.filename)  # starts the fork server
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        engine.grade_item(item, SOLUTIONS / item.filename)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+PYTEST = ["-q", "-p", "no:cacheprovider", "--no-header", "--tb=no", "-o", "addopts=", "-W", "ignore"]
+# (c) runs in one fresh interpreter: imports once, then every suite in-process.
+IN_PROCESS = """
+import sys, time, pytest, fastapi.testclient, autograder.kit
+jobs = [line.split("\\t") for line in sys.stdin.read().splitlines()]
+start = time.perf_counter()
+for suite, student in jobs:
+    pytest.main([suite, "--student=" + student, *sys.argv[1:]])
+print(time.perf_counter() - start, file=sys.stderr)
+"""
 
 
 def make_submissions(folder: Path, count: int) -> list[Path]:
@@ -61,29 +51,52 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
     return made
 
 
+def isolated(paths: list[Path], items: list[manifest.Item], workers: int) -> float:
+    start = time.perf_counter()
+    grading.grade(paths, items, workers=workers)
+    return time.perf_counter() - start
+
+
+def naive(jobs: list[tuple[str, str]]) -> float:
+    start = time.perf_counter()
+    for suite, student in jobs:
+        subprocess.run([sys.executable, "-m", "pytest", suite, f"--student={student}", *PYTEST],
+                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def in_process(jobs: list[tuple[str, str]]) -> float:
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", IN_PROCESS, *PYTEST], cwd=ROOT,
+                          input="\n".join(f"{s}\t{p}" for s, p in jobs), capture_output=True, text=True, check=True)
+    return float(done.stderr.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=int, default=24)
+    parser.add_argument("--submissions", type=int, default=8)
     parser.add_argument("--items", default="async01_why_async,paths04_books,auth05_jwt_dependency")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     course = manifest.load()
     items = [course.item(i) for i in args.items.split(",")]
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    cold = cold_start()
-    warm = warm_item(items[0])
-    print(f"cold interpreter importing FastAPI+pydantic+pytest: {cold * 1000:.0f} ms (median of 5)")
-    print(f"one item graded from the warm fork server ({items[0].id}, whole suite): {warm * 1000:.0f} ms (median of 5)")
-
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_submissions(Path(tmp), args.submissions)
-        jobs = len(paths) * len(items)
-        for workers in sorted({1, 2, os.cpu_count() or 1}):
-            start = time.perf_counter()
-            grading.grade(paths, items, workers=workers)
-            wall = time.perf_counter() - start
-            print(f"--workers {workers}: {len(paths)} submissions x {len(items)} items = {jobs} item runs in "
-                  f"{wall:.1f} s: {jobs / wall:.1f} items/s, {60 * len(paths) / wall:.0f} submissions/min")
+        jobs = [(str(suite_file(item.id, "hidden")), str(path / item.filename)) for path in paths for item in items]
+        isolated(paths[:1], items[:1], 1)  # start the fork server outside the timings
+        engine.PEAK_RSS_KB.clear()
+        a = statistics.median(isolated(paths, items, args.workers) for _ in range(args.runs))
+        b = statistics.median(naive(jobs) for _ in range(args.runs))
+        c = statistics.median(in_process(jobs) for _ in range(args.runs))
+    peak = max(engine.PEAK_RSS_KB, default=0) / 1024
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+          f"{len(paths)} submissions x {len(items)} items = {len(jobs)} item runs; median of {args.runs}")
+    print(f"(a) isolated workers (--workers {args.workers}): {a:6.1f} s  {len(jobs) / a:5.1f} items/s")
+    print(f"(b) one pytest process per item:        {b:6.1f} s  {len(jobs) / b:5.1f} items/s")
+    print(f"(c) one process, no isolation:          {c:6.1f} s  {len(jobs) / c:5.1f} items/s")
+    print(f"b/a = {b / a:.1f}x faster than naive; a/c = {a / c:.2f}x the in-process lower bound")
+    print(f"peak resident memory of a worker: {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

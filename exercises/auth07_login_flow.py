@@ -44,8 +44,8 @@ users_db: dict[str, dict] = {}
 app = FastAPI()
 
 
-def add_user(username: str, password: str, **fields) -> dict:
-    """Store a user with a hash of ``password`` (and any extra fields); return the record."""
+def add_user(username: str, password: str, **fields) -> None:
+    """Store a user with a hash of ``password`` (and any extra fields)."""
     # TODO (task 1): store {"username": ..., "hashed_password": <hash>, **fields} in users_db.
     raise NotImplementedError("add_user() is not written yet")
 

@@ -15,7 +15,8 @@ Task 1. ``POST /login`` (JSON ``{"username", "password"}``) answers
         never equal) and expires after ``REFRESH_TOKEN_DAYS``. Wrong credentials: 401
         ``"Incorrect username or password"`` with ``WWW-Authenticate: Bearer``.
 Task 2. ``GET /me`` answers ``{"username": ...}`` for a valid ACCESS token only. A refresh
-        token, or a missing, expired or forged token, answers 401 with
+        token, or a missing, expired, forged or malformed token, or one without ``exp``
+        (it would never expire), answers 401 ``"Could not validate credentials"`` with
         ``WWW-Authenticate: Bearer``.
 Task 3. ``POST /refresh-token`` (JSON ``{"refresh_token": "..."}``) answers a new pair,
         shaped as the login's answer, for the same user.
@@ -23,8 +24,8 @@ Task 4. Rotation: remember the ``jti`` of every refresh token still unused
         (``ACTIVE_REFRESH_TOKENS``) and forget it when the token is used; a refresh token
         used a second time answers 401 ``"Invalid refresh token"``.
 Task 5. ``POST /refresh-token`` also answers 401 ``"Invalid refresh token"`` (with
-        ``WWW-Authenticate: Bearer``) for an access token, an expired refresh token, and
-        any forged, tampered or malformed token.
+        ``WWW-Authenticate: Bearer``) for an access token, an expired refresh token, one
+        without ``exp``, and any forged, tampered or malformed token.
 """
 
 import uuid
@@ -74,7 +75,7 @@ class TokenPair(BaseModel):
 #                ("type" claims, a jti in refresh tokens, ACCESS_TOKEN_MINUTES and REFRESH_TOKEN_DAYS).
 # TODO (task 2): GET /me -> {"username": ...} for access tokens only (401 + WWW-Authenticate otherwise).
 @app.post("/refresh-token")
-async def refresh_token(body: RefreshRequest):
+def refresh_token(body: RefreshRequest):
     # TODO (tasks 3-5): verify the refresh token (type, expiry, signature), retire its jti
     # from ACTIVE_REFRESH_TOKENS, and answer a new pair; 401 "Invalid refresh token" otherwise.
     raise NotImplementedError("refresh_token() is not written yet")

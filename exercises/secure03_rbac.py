@@ -31,7 +31,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, FastAPI, HTTPException, Response, status
+from fastapi import Depends, FastAPI, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -68,8 +68,12 @@ class LoginForm(BaseModel):
 
 
 @app.post("/login")
-async def login(form: LoginForm) -> dict[str, str]:
-    """Given: trades a correct password for a token that names the user (and nothing else)."""
+def login(form: LoginForm) -> dict[str, str]:
+    """Given: trades a correct password for a token that names the user (and nothing else).
+
+    A plain ``def``: verifying a password hash is deliberately slow CPU work, which must not
+    hold the event loop; FastAPI runs ``def`` routes in its thread pool.
+    """
     record = USERS.get(form.username)
     if record is None or not password_hash.verify(form.password, record["hashed_password"]):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Incorrect username or password",

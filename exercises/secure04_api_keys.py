@@ -29,7 +29,7 @@ import hmac
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Response, Security, status
+from fastapi import Depends, FastAPI, HTTPException, Security, status
 from fastapi.security import APIKeyHeader
 
 API_KEYS: dict[str, str] = {}  # sha256 hex digest of a key -> client name

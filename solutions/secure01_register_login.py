@@ -117,7 +117,7 @@ def get_current_user(
 
 
 @app.post("/register", status_code=status.HTTP_201_CREATED, response_model=PublicUser)
-async def register(new_user: UserCreate) -> dict[str, Any]:
+def register(new_user: UserCreate) -> dict[str, Any]:
     if new_user.username in USERS:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="Username already registered")
     if any(record.get("email") == new_user.email for record in USERS.values()):
@@ -126,7 +126,7 @@ async def register(new_user: UserCreate) -> dict[str, Any]:
 
 
 @app.post("/login", response_model=Token)
-async def login(credentials: LoginRequest) -> Token:
+def login(credentials: LoginRequest) -> Token:
     record = authenticate(credentials.username, credentials.password)
     if record is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Incorrect username or password", headers=BEARER_CHALLENGE)
@@ -134,7 +134,7 @@ async def login(credentials: LoginRequest) -> Token:
 
 
 @app.get("/me", response_model=PublicUser)
-async def me(user: Annotated[dict[str, Any], Depends(get_current_user)]) -> dict[str, Any]:
+def me(user: Annotated[dict[str, Any], Depends(get_current_user)]) -> dict[str, Any]:
     return user  # response_model keeps username and email only
 # END SOLUTION
 # STUB: class UserCreate(BaseModel):
@@ -150,7 +150,7 @@ async def me(user: Annotated[dict[str, Any], Depends(get_current_user)]) -> dict
 # STUB:
 # STUB:
 # STUB: @app.post("/register", status_code=status.HTTP_201_CREATED)
-# STUB: async def register(new_user: UserCreate):
+# STUB: def register(new_user: UserCreate):
 # STUB:     # TODO (tasks 1, 2, 5): 409 for a taken username or e-mail, then add_user; answer without the password.
 # STUB:     raise NotImplementedError("register() is not written yet")
 # STUB:

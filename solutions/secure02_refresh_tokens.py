@@ -15,7 +15,8 @@ Task 1. ``POST /login`` (JSON ``{"username", "password"}``) answers
         never equal) and expires after ``REFRESH_TOKEN_DAYS``. Wrong credentials: 401
         ``"Incorrect username or password"`` with ``WWW-Authenticate: Bearer``.
 Task 2. ``GET /me`` answers ``{"username": ...}`` for a valid ACCESS token only. A refresh
-        token, or a missing, expired or forged token, answers 401 with
+        token, or a missing, expired, forged or malformed token, or one without ``exp``
+        (it would never expire), answers 401 ``"Could not validate credentials"`` with
         ``WWW-Authenticate: Bearer``.
 Task 3. ``POST /refresh-token`` (JSON ``{"refresh_token": "..."}``) answers a new pair,
         shaped as the login's answer, for the same user.
@@ -23,8 +24,8 @@ Task 4. Rotation: remember the ``jti`` of every refresh token still unused
         (``ACTIVE_REFRESH_TOKENS``) and forget it when the token is used; a refresh token
         used a second time answers 401 ``"Invalid refresh token"``.
 Task 5. ``POST /refresh-token`` also answers 401 ``"Invalid refresh token"`` (with
-        ``WWW-Authenticate: Bearer``) for an access token, an expired refresh token, and
-        any forged, tampered or malformed token.
+        ``WWW-Authenticate: Bearer``) for an access token, an expired refresh token, one
+        without ``exp``, and any forged, tampered or malformed token.
 """
 
 import uuid
@@ -96,8 +97,8 @@ def verified_claims(token: str, expected_type: str) -> dict[str, Any] | None:
     return token_claims
 
 
-@app.post("/login", response_model=TokenPair, summary="Trade a password for an access and a refresh token")
-async def login(credentials: Credentials) -> TokenPair:
+@app.post("/login")
+def login(credentials: Credentials) -> TokenPair:
     record = USERS.get(credentials.username)
     if record is None or not password_hash.verify(credentials.password, record["hashed_password"]):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Incorrect username or password", headers=CHALLENGE)
@@ -112,12 +113,12 @@ def current_user(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
 
 
 @app.get("/me")
-async def me(user: Annotated[dict[str, Any], Depends(current_user)]) -> dict[str, str]:
+def me(user: Annotated[dict[str, Any], Depends(current_user)]) -> dict[str, str]:
     return {"username": user["username"]}
 
 
-@app.post("/refresh-token", response_model=TokenPair, summary="Trade a refresh token for a new pair")
-async def refresh_token(body: RefreshRequest) -> TokenPair:
+@app.post("/refresh-token")
+def refresh_token(body: RefreshRequest) -> TokenPair:
     refresh_claims = verified_claims(body.refresh_token, "refresh")
     # pop: the token is retired as it is used, so a second use finds nothing.
     owner = ACTIVE_REFRESH_TOKENS.pop(refresh_claims.get("jti", ""), None) if refresh_claims else None
@@ -129,7 +130,7 @@ async def refresh_token(body: RefreshRequest) -> TokenPair:
 # STUB: #                ("type" claims, a jti in refresh tokens, ACCESS_TOKEN_MINUTES and REFRESH_TOKEN_DAYS).
 # STUB: # TODO (task 2): GET /me -> {"username": ...} for access tokens only (401 + WWW-Authenticate otherwise).
 # STUB: @app.post("/refresh-token")
-# STUB: async def refresh_token(body: RefreshRequest):
+# STUB: def refresh_token(body: RefreshRequest):
 # STUB:     # TODO (tasks 3-5): verify the refresh token (type, expiry, signature), retire its jti
 # STUB:     # from ACTIVE_REFRESH_TOKENS, and answer a new pair; 401 "Invalid refresh token" otherwise.
 # STUB:     raise NotImplementedError("refresh_token() is not written yet")

@@ -357,7 +357,7 @@ def test_bad_credentials_are_refused_alike(api, hashing):
 
 @pytest.mark.task(2)
 @pytest.mark.points(1)
-def test_me_answers_the_caller(api):
+def test_me_answers_the_stored_caller(api):
     """GET /me with an access token answers that user's {id, username, role}"""
     alice = api.add_user("alice")
     api.add_user("root", role="admin")
@@ -431,7 +431,7 @@ def test_refresh_answers_a_new_working_pair(api, student):
 
 @pytest.mark.task(3)
 @pytest.mark.points(2)
-def test_refresh_token_works_once(api):
+def test_refresh_token_is_single_use(api):
     """each refresh token works once: a second use is 401 'Invalid refresh token' (rotation)"""
     api.add_user("alice")
     first = api.tokens("alice")["refresh_token"]
@@ -517,7 +517,7 @@ def test_users_are_forbidden_from_admin_routes(api, database_url):
 
 @pytest.mark.task(4)
 @pytest.mark.points(1)
-def test_admin_lists_users(api):
+def test_admin_lists_every_user_by_id(api):
     """an admin's GET /users answers every user's {id, username, role}, ordered by id"""
     root = api.add_user("root", role="admin")
     alice = expect_json(api.register("alice"))
@@ -690,7 +690,7 @@ def test_tasks_are_visible_to_owner_assignee_and_admin(api):
 
 @pytest.mark.task(5)
 @pytest.mark.points(1)
-def test_update_task(api, database_url):
+def test_task_patch_rules(api, database_url):
     """PATCH changes the fields given and answers the task; owner and assignee may; others get 404"""
     auth, mine, shared, _ = three_tasks(api)
     done = api.client.patch(f"/tasks/{mine['id']}", json={"done": True, "description": None}, headers=auth["alice"])
@@ -712,7 +712,7 @@ def test_update_task(api, database_url):
 
 @pytest.mark.task(5)
 @pytest.mark.points(1)
-def test_delete_task(api, database_url):
+def test_task_delete_rules(api, database_url):
     """DELETE is 204 for the owner or an admin, 403 for the assignee, 404 for others and unknown tasks"""
     auth, mine, shared, bobs = three_tasks(api)
     refused = api.client.delete(f"/tasks/{shared['id']}", headers=auth["bob"])
@@ -973,7 +973,7 @@ def test_each_client_address_has_its_own_budget(limited):
 
 @pytest.mark.task(7)
 @pytest.mark.points(1)
-def test_window_is_one_minute(limited, clock):
+def test_login_window_is_one_minute(limited, clock):
     """45 s after spending the budget the client is still refused; 60.5 s after, it may log in again"""
     with api_at(limited, "10.0.0.5") as api:
         api.add_user("alice")
@@ -1091,7 +1091,7 @@ def test_only_verified_users_are_credited_and_ids_are_returned(api, student):
 
 @pytest.mark.task(8)
 @pytest.mark.points(1)
-def test_no_secret_is_logged(api, student, caplog, capsys):
+def test_no_secret_reaches_the_audit_or_logs(api, student, caplog, capsys):
     """passwords, access and refresh tokens and the Authorization header reach no record, log line or print"""
     caplog.set_level(logging.DEBUG)
     expect_status(api.register("alice", PASSWORD), 201, "registering alice must succeed")

@@ -133,17 +133,18 @@ def test_data_access_is_async(shop, recorder):
         expect(inspect.iscoroutinefunction(function), f"{name} is not an async def function; convert it")
 
     async def call_each():
-        return (await shop.fetch_product(3), await shop.fetch_stock(3),
+        return (await shop.fetch_product(3), await shop.fetch_stock(3), await shop.fetch_stock(99),
                 await shop.save_order({"product_id": 3, "quantity": 1, "total": 189.0}))
 
-    product, stock, saved = run(call_each())
+    product, stock, no_stock, saved = run(call_each())
     expect(product == {"id": 3, "name": "Monitor", "price": 189.0}, f"fetch_product(3) returned {product!r}")
     expect(stock == 2, f"fetch_stock(3) returned {stock!r}; expected 2")
+    expect(no_stock == 0, f"fetch_stock(99) returned {no_stock!r}; a product without stock has 0, as before")
     expect(saved == {"id": 1, "product_id": 3, "quantity": 1, "total": 189.0},
            f"save_order(...) returned {saved!r}; expected the order with id 1")
     waits = [call.seconds for call in recorder.of("asyncio.sleep")]
-    expect(waits == [shop.DB_DELAY] * 3,
-           f"the three data-access calls awaited asyncio.sleep with {waits}; each must await "
+    expect(waits == [shop.DB_DELAY] * 4,
+           f"four data-access calls awaited asyncio.sleep with {waits}; each must await "
            f"asyncio.sleep(DB_DELAY) once (DB_DELAY is {shop.DB_DELAY} here)")
     expect(not recorder.of("time.sleep"), "a data-access function still calls time.sleep")
 

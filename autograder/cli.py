@@ -305,7 +305,7 @@ def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_
 
 @app.command()
 def audit(
-    item_ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ITEM]...",
+    item_ids: Annotated[Optional[list[str]], typer.Argument(metavar="ITEM",
                                                            help="Item ids (default: every item).")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
     changed: Annotated[bool, typer.Option("--changed", help="Only the items whose solution, hidden suite or "

@@ -20,14 +20,17 @@ Task 3. ``POST /login`` takes JSON ``{"username", "password"}`` and answers
         unknown user both answer 401 ``"Incorrect username or password"`` with
         ``WWW-Authenticate: Bearer``.
 Task 4. ``GET /me`` with ``Authorization: Bearer <token>`` answers the user's
-        ``{"username", "email"}``. A missing, expired, forged or malformed token, or one
-        naming no existing user, answers 401 with ``WWW-Authenticate: Bearer`` (detail
-        ``"Could not validate credentials"`` for a token that is present but bad).
+        ``{"username", "email"}``. Without a token it answers 401 ``"Not authenticated"``
+        (what FastAPI's ``HTTPBearer`` answers); an expired, forged or malformed token,
+        or one naming no existing user, 401 ``"Could not validate credentials"``; both
+        with ``WWW-Authenticate: Bearer``.
 Task 5. No answer ever contains the password or its hash (use response models or build
         the answers by hand).
 """
 
+import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any
 
 import jwt

@@ -8,6 +8,7 @@ Playwright is not installed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -30,6 +31,12 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 
 
+# Every cell stays in the page (JupyterLab 4 otherwise renders only the cells in view, so
+# the checks cell's output may be missing from the DOM), and no news pop-up in the shot.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
 # Runs a JupyterLab command and tells how its promise settled (run-all settles when the
 # last cell has run), or that it is still pending after 5 minutes.
 RUN_COMMAND = ("command => Promise.race([window.jupyterapp.commands.execute(command)"
@@ -55,8 +62,12 @@ def free_port() -> int:
 @pytest.fixture
 def jupyterlab(tmp_path):
     port = free_port()
+    settings = tmp_path / "settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values), encoding="utf-8")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
-           "WORKBOOK_STATE": str(tmp_path / "state.json")}
+           "JUPYTERLAB_SETTINGS_DIR": str(settings), "WORKBOOK_STATE": str(tmp_path / "state.json")}
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",

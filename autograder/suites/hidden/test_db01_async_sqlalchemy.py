@@ -12,8 +12,12 @@ default, a fresh PostgreSQL database when ``WORKBOOK_DATABASE_URL`` is set (the 
 suite passes on both). Pool events show what the app does with its connections.
 """
 
+import asyncio
+
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from autograder.kit import expect, expect_json, expect_status
 from autograder.kit.db import ConnectionWatch, database_url, rows, student, tables  # noqa: F401
@@ -31,6 +35,24 @@ def create(client, user):
            and body.get("name") == user["name"] and set(body) == {"id", "email", "name"},
            f"POST /users answered {body!r}; expected exactly {{\"id\": <int>, \"email\", \"name\"}}")
     return body
+
+
+def string_lengths(url):
+    """The declared length of each string column of the users table, as the database reports it."""
+
+    def read(connection):
+        return {column["name"]: getattr(column["type"], "length", None)
+                for column in sqlalchemy.inspect(connection).get_columns("users")}
+
+    async def query():
+        own_engine = create_async_engine(url)
+        try:
+            async with own_engine.connect() as connection:
+                return await connection.run_sync(read)
+        finally:
+            await own_engine.dispose()
+
+    return asyncio.run(query())
 
 
 @pytest.fixture
@@ -51,6 +73,10 @@ def test_tables_made_at_startup_and_connections_closed_at_shutdown(student, data
                                  "create the 'users' table (Base.metadata.create_all through conn.run_sync)")
         expect({"id", "email", "name"} <= found["users"],
                f"the users table has the columns {sorted(found['users'])}; expected id, email and name")
+        lengths = string_lengths(database_url)
+        expect(lengths.get("email") == 255 and lengths.get("name") == 100,
+               f"the users table declares the string lengths {lengths}; expected email String(255) and name "
+               "String(100)")
         create(client, ADA)
     expect(watch.open_now == 0, f"{watch.open_now} database connection(s) stayed open after shutdown; "
                                 "await engine.dispose() after the lifespan's yield")
@@ -91,6 +117,8 @@ def test_list_is_ordered_and_paginated(student, client, database_url):
     expect_json(client.get("/users", params={"limit": 2}), users[:2], "limit=2 must give the first two users")
     expect_json(client.get("/users", params={"offset": 1, "limit": 100}), users[1:],
                 "offset=1 must skip the first user (and limit=100 is allowed)")
+    expect_json(client.get("/users", params={"limit": 1, "offset": 0}), users[:1],
+                "limit=1 and offset=0 are the smallest values allowed and must give the first user")
     for params in ({"limit": 0}, {"limit": 101}, {"offset": -1}):
         expect_status(client.get("/users", params=params), 422, f"{params} is out of bounds and must be 422")
     values = ", ".join(f"('user{n}@example.com', 'User {n}')" for n in range(48))

@@ -109,6 +109,9 @@ def test_one_engine_made_at_startup(student, engines, database_url, watch):
         expect(len(engines) == 1, f"startup created {len(engines)} engines; create exactly one in the lifespan")
         expect(url_of(engines[0]) == database_url,
                f"the engine was created for {url_of(engines[0])[:80]!r}; use DATABASE_URL")
+        waits = engines[0].pool.timeout() if hasattr(engines[0].pool, "timeout") else None
+        expect(waits == WAIT, f"the pool waits {waits} s for a free connection; with POOL_TIMEOUT {WAIT} it must "
+                              "wait that long (create_async_engine(..., pool_timeout=POOL_TIMEOUT))")
         for _ in range(4):
             expect_json(client.get("/slow-query"), {"result": 1}, 'GET /slow-query must answer {"result": 1}')
         expect(len(engines) == 1, f"after 4 requests {len(engines)} engines had been created; requests must share "

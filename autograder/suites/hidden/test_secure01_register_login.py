@@ -224,7 +224,7 @@ def test_me_refuses_bad_tokens(student, app_client):
     key, algorithm = student.SECRET_KEY, student.ALGORITHM
     good = mint({"sub": "alice"}, key, algorithm)
     expect_status(app_client.get("/me", headers=bearer(good)), 200, "a valid token for alice must answer 200")
-    expect_401_bearer(app_client.get("/me"), "GET /me without a token")
+    expect_401_bearer(app_client.get("/me"), "GET /me without a token", "Not authenticated")
     for token, what in [
         (expired({"sub": "alice"}, key, algorithm), "an expired token"),
         (foreign({"sub": "alice"}, algorithm), "a token signed with another key"),

@@ -159,9 +159,19 @@ def test_each_job_gets_its_own_id(step, client):
 
 @pytest.mark.task(2)
 @pytest.mark.points(1)
-def test_unknown_job_is_404(step, client):
-    """GET /jobs/<unknown id> is 404 {"detail": "Job not found"}; a known one is 200"""
+def test_unknown_job_is_404(step, student, client):
+    """GET /jobs/<unknown id> is 404 {"detail": "Job not found"}; a job not run yet reads pending, 0 attempts"""
     job(client, start_job(client))
+
+    async def not_run_yet(job_id):  # what GET /jobs/<id> shows before run_job starts
+        return None
+
+    student.run_job = not_run_yet
+    job_id = start_job(client)
+    expected = {"job_id": job_id, "file_id": FILE, "status": "pending", "attempts": 0, "result": None, "error": None}
+    expect_json(client.get(f"/jobs/{job_id}"), expected,
+                f"before run_job starts, the job must read {expected!r} (attempts 0, result and error None "
+                "until they are known)")
     response = client.get("/jobs/no-such-job")
     expect_status(response, 404, "an unknown job must be 404 Not Found")
     expect_json(response, {"detail": "Job not found"})
@@ -275,6 +285,8 @@ def test_waits_between_attempts_without_blocking(load_student, student_path, mon
         waits = [call.seconds for call in recorder.of("asyncio.sleep")]
         expect(waits == [0.25, 0.25], f"for 3 failed calls run_job waited {waits} seconds; expected "
                                       "[RETRY_DELAY, RETRY_DELAY] (between calls, not after the last one)")
+        expect(recorder.peak >= 1, "run_job called asyncio.sleep(RETRY_DELAY) without awaiting it: the call only "
+                                   "makes a coroutine and nothing waits; write await asyncio.sleep(RETRY_DELAY)")
         module.process_file = Step()
         recorder.calls.clear()
         start_job(client)

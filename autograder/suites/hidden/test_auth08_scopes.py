@@ -75,7 +75,7 @@ def test_missing_token_is_401(student, client):
 @pytest.mark.task(1)
 @pytest.mark.points(1)
 def test_bad_tokens_are_401(student, client):
-    """expired, forged, unsigned, tampered, garbage, sub-less and exp-less tokens get 401"""
+    """expired, forged, unsigned, tampered, garbage, sub-less and exp-less tokens, or scopes not a list, get 401"""
     read_is_granted(student, client)
     key, algorithm = student.SECRET_KEY, student.ALGORITHM
     read_only = token(student, [READ])
@@ -87,6 +87,7 @@ def test_bad_tokens_are_401(student, client):
         ("not-a-jwt", "the string 'not-a-jwt'"),
         (mint({"scopes": [READ]}, key, algorithm), "a token without 'sub'"),
         (mint({"sub": "alice", "scopes": [READ]}, key, algorithm, minutes=None), "a token without 'exp'"),
+        (mint({"sub": "alice", "scopes": READ}, key, algorithm), "a token whose 'scopes' is a string, not a list"),
     ]
     for sent, what in cases:
         response = get_items(client, sent)

@@ -10,6 +10,7 @@ another status, or with an id hard-coded instead of read from the exception.
 """
 
 import pytest
+from pydantic import BaseModel, Field
 
 from autograder.kit import expect, expect_json, expect_status
 
@@ -108,6 +109,23 @@ def test_body_validation_errors_are_reshaped(student, client):
            "'name' and 'price' with source 'body' (the loc after 'body', joined with '.')")
     price = next(error for error in errors if error["field"] == "price")
     expect("greater than 0" in price["error"], f"the price error reads {price['error']!r}; use the error's 'msg'")
+
+    class Owner(BaseModel):
+        email: str = Field(min_length=3)
+
+    class Order(BaseModel):
+        owner: Owner
+
+    @student.app.post("/checks/orders")  # a route of the checks' own, whose body nests a model
+    async def order(body: Order) -> dict:
+        return {}
+
+    errors = validation_errors(client.post("/checks/orders", json={"owner": {"email": ""}}),
+                               "an empty owner.email is invalid")
+    found = [(error["field"], error["source"]) for error in errors]
+    expect(found == [("owner.email", "body")],
+           f"an empty nested field owner.email gave the errors {errors!r}; expected the field 'owner.email' "
+           "(the loc after 'body', joined with '.') and source 'body'")
 
 
 @pytest.mark.task(2)

@@ -132,11 +132,20 @@ def test_data_access_is_async(shop, recorder):
         function = getattr(shop, name, None)
         expect(inspect.iscoroutinefunction(function), f"{name} is not an async def function; convert it")
 
-    async def call_each():
-        return (await shop.fetch_product(3), await shop.fetch_stock(3), await shop.fetch_stock(99),
-                await shop.save_order({"product_id": 3, "quantity": 1, "total": 189.0}))
+    calls = (("fetch_product(3)", lambda: shop.fetch_product(3)), ("fetch_stock(3)", lambda: shop.fetch_stock(3)),
+             ("fetch_stock(99)", lambda: shop.fetch_stock(99)),
+             ("save_order(...)", lambda: shop.save_order({"product_id": 3, "quantity": 1, "total": 189.0})))
 
-    product, stock, no_stock, saved = run(call_each())
+    async def call_each():
+        answers, not_awaited = [], []
+        for what, call in calls:
+            recorder.peak = 0  # the recorder's sleep counts as in flight only while it is awaited
+            answers.append(await call())
+            if recorder.peak == 0:
+                not_awaited.append(what)
+        return answers, not_awaited
+
+    (product, stock, no_stock, saved), not_awaited = run(call_each())
     expect(product == {"id": 3, "name": "Monitor", "price": 189.0}, f"fetch_product(3) returned {product!r}")
     expect(stock == 2, f"fetch_stock(3) returned {stock!r}; expected 2")
     expect(no_stock == 0, f"fetch_stock(99) returned {no_stock!r}; a product without stock has 0, as before")
@@ -147,6 +156,8 @@ def test_data_access_is_async(shop, recorder):
            f"four data-access calls awaited asyncio.sleep with {waits}; each must await "
            f"asyncio.sleep(DB_DELAY) once (DB_DELAY is {shop.DB_DELAY} here)")
     expect(not recorder.of("time.sleep"), "a data-access function still calls time.sleep")
+    expect(not not_awaited, f"{', '.join(not_awaited)} called asyncio.sleep(DB_DELAY) without awaiting it: the call "
+                            "only makes a coroutine and nothing waits; write await asyncio.sleep(DB_DELAY)")
 
 
 @pytest.mark.task(3)

@@ -18,7 +18,9 @@ Task 3. ``POST /login`` takes JSON ``{"username", "password"}`` and answers
         ``{"access_token": <JWT>, "token_type": "bearer"}``; the token's ``sub`` is the
         username and it expires after ``ACCESS_TOKEN_MINUTES``. A wrong password and an
         unknown user both answer 401 ``"Incorrect username or password"`` with
-        ``WWW-Authenticate: Bearer``.
+        ``WWW-Authenticate: Bearer``, after the same hashing work: verify the password
+        of an unknown user against a dummy hash made once, so that the time an answer
+        takes does not tell which usernames exist.
 Task 4. ``GET /me`` with ``Authorization: Bearer <token>`` answers the user's
         ``{"username", "email"}``. Without a token it answers 401 ``"Not authenticated"``
         (what FastAPI's ``HTTPBearer`` answers); an expired, forged or malformed token,

@@ -1,9 +1,12 @@
 """End to end in a real browser: JupyterLab opens a lesson, the checks cell renders its table.
 
-Starts JupyterLab on loopback, drives Debian's Chromium with Playwright, runs every
-cell of the async01 lesson and asserts the check table the last cell renders. The
-screenshot is kept in ``artifacts/``. Skips, with the reason, where Chromium or
-Playwright is not installed.
+Starts JupyterLab on loopback over a copy of the lesson and its exercise (``WORKBOOK_ROOT``
+points the kernel's ``check`` at the copy), drives Debian's Chromium with Playwright, runs
+every cell of the async01 lesson and asserts the table of failed checks with their hints;
+then writes the answer into the exercise in JupyterLab's own editor, saves it, runs the
+checks cell again in the same kernel and asserts that every check passes (no stale
+import). Both screenshots are kept in ``artifacts/``. Skips, with the reason, where
+Chromium or Playwright is not installed.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from autograder.paths import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "artifacts"
-LESSON = "notebooks/async01_why_async.ipynb"
+ITEM = "async01_why_async"
+LESSON = f"notebooks/{ITEM}.ipynb"
+EXERCISE = f"exercises/{ITEM}.py"
 # Flags for a sandboxed, offline machine: no first-run UI, no background traffic.
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -32,8 +37,10 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 
 # Every cell stays in the page (JupyterLab 4 otherwise renders only the cells in view, so
-# the checks cell's output may be missing from the DOM), and no news pop-up in the shot.
+# the checks cell's output may be missing from the DOM), no news pop-up in the shot, and
+# no autosave (the lesson is the repository's own file: the test must leave it as it was).
 LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
 }
@@ -42,6 +49,37 @@ LAB_SETTINGS = {
 RUN_COMMAND = ("command => Promise.race([window.jupyterapp.commands.execute(command)"
                ".then(value => 'resolved ' + value, error => 'rejected ' + error), "
                "new Promise(settle => setTimeout(() => settle('pending after 300 s'), 300000))])")
+
+
+# True once the notebook's session is ready and its kernel connected and idle.
+KERNEL_IDLE = ("""() => { const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext && panel.sessionContext.isReady && panel.sessionContext.session
+    ? panel.sessionContext.session.kernel : null;
+  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'; }""")
+# Opens a file in JupyterLab (or brings its tab forward), as a double click does.
+OPEN = "path => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => true)"
+# True once the file editor showing the exercise is the current tab.
+EDITOR_OPEN = ("""path => { const widget = window.jupyterapp.shell.currentWidget;
+  return !!widget && !!widget.context && widget.context.path === path && widget.context.isReady &&
+    !!widget.content.model; }""")
+# Replaces the text of the editor in the current tab, as typing would: through the
+# document's shared model, which the CodeMirror view shows and the save writes.
+# Only once the file's content has loaded: text set before that is replaced by the file's.
+SET_EDITOR_TEXT = ("""async text => { const widget = window.jupyterapp.shell.currentWidget;
+  await widget.context.ready;
+  widget.content.model.sharedModel.setSource(text);
+  return widget.content.model.sharedModel.getSource() === text; }""")
+# What the page shows when the table does not come: the kernel's state and every cell's
+# execution count, inputs' first line and outputs, from JupyterLab's own notebook model.
+DIAGNOSE = ("""() => { const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.content && w.content.widgets);
+  const kernel = panel && panel.sessionContext && panel.sessionContext.session
+    ? panel.sessionContext.session.kernel : null;
+  const cells = panel ? panel.content.widgets.map((cell, i) => {
+    const model = cell.model.toJSON();
+    const source = Array.isArray(model.source) ? model.source.join('') : model.source;
+    return `[${i}] ${model.cell_type} count=${model.execution_count} ${source.split('\\n')[0]}\\n` +
+      JSON.stringify(model.outputs || []).slice(0, 600); }) : [];
+  return `kernel: ${kernel ? kernel.status : 'none'}\\n` + cells.join('\\n'); }""")
 
 
 def last_cell(condition: str) -> str:
@@ -60,18 +98,28 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def jupyterlab(tmp_path):
+def course(tmp_path):
+    """A copy of the lesson and the stub, as a student's checkout holds them."""
+    course = tmp_path / "course"
+    for relative in (LESSON, EXERCISE):
+        (course / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / relative, course / relative)
+    return course
+
+
+@pytest.fixture
+def jupyterlab(tmp_path, course):
     port = free_port()
     settings = tmp_path / "settings"
     for name, values in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values), encoding="utf-8")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings), "WORKBOOK_STATE": str(tmp_path / "state.json")}
+           "JUPYTERLAB_SETTINGS_DIR": str(settings), "WORKBOOK_STATE": str(tmp_path / "state.json"), "WORKBOOK_ROOT": str(course)}
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         f"--ServerApp.root_dir={ROOT}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
+         f"--ServerApp.root_dir={course}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -92,10 +140,33 @@ def jupyterlab(tmp_path):
         process.kill()
 
 
-def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab):
+def wait_for_table(page, playwright, shot, condition: str) -> str:
+    """Wait until the checks cell shows a table whose text meets ``condition``; answer its text."""
+    try:
+        page.wait_for_function(last_cell(f"!!last.querySelector('.jp-OutputArea-output') && ({condition})"),
+                               timeout=300_000)
+    except playwright.TimeoutError:
+        page.screenshot(path=str(shot), full_page=False)
+        pytest.fail(f"the checks cell rendered no table within 5 minutes; screenshot {shot}; "
+                    f"the page shows:\n{page.evaluate(DIAGNOSE)}")
+    output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output").first
+    output.scroll_into_view_if_needed()
+    return output.inner_text()
+
+
+def run_command(page, shot, command: str, expected: str = "resolved true") -> None:
+    """Run a JupyterLab command; fail with the screenshot and the page's state unless it settles as expected."""
+    settled = page.evaluate(RUN_COMMAND, command)
+    if not settled.startswith(expected):
+        page.screenshot(path=str(shot), full_page=False)
+        pytest.fail(f"{command}: {settled}; screenshot {shot}; the page shows:\n{page.evaluate(DIAGNOSE)}")
+
+
+def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, course):
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "jupyterlab-check.png"
+    shot, passed_shot = ARTIFACTS / "jupyterlab-check.png", ARTIFACTS / "jupyterlab-check-passed.png"
+    answer = (ROOT / "solutions" / f"{ITEM}.py").read_text(encoding="utf-8")
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -105,19 +176,47 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab):
             page.wait_for_function(
                 "() => window.jupyterapp && document.querySelector('.jp-Notebook-ExecutionIndicator')", timeout=120_000)
             # The built notebook stores outputs: clear them, so what we assert is this run's.
-            page.evaluate(RUN_COMMAND, "notebook:clear-all-cell-outputs")  # settles at once
-            page.wait_for_function(last_cell("!last.querySelector('.jp-OutputArea-output')"), timeout=60_000)
+            # Asked again at each poll: a command given while the notebook is still being
+            # attached to the shell does nothing (seen once in a dozen runs).
+            try:
+                page.wait_for_function(
+                    last_cell("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs') && "
+                              "!last.querySelector('.jp-OutputArea-output')"), polling=1000, timeout=60_000)
+            except playwright.TimeoutError:
+                page.screenshot(path=str(shot), full_page=False)
+                pytest.fail(f"the stored outputs were not cleared within a minute; screenshot {shot}; the page "
+                            f"shows:\n{page.evaluate(DIAGNOSE)}")
+            # Run only once the kernel has started: cells run before it is connected are
+            # skipped without a word (seen on a loaded machine: run-all resolved, nothing ran).
+            try:
+                page.wait_for_function(KERNEL_IDLE, timeout=240_000)
+            except playwright.TimeoutError:
+                pytest.fail(f"the lesson's kernel was not idle within 4 minutes; the page shows:\n"
+                            f"{page.evaluate(DIAGNOSE)}")
             page.click(".jp-Notebook .jp-Cell >> nth=1")  # commands act on the focused notebook
-            assert page.evaluate(RUN_COMMAND, "notebook:run-all-cells") == "resolved true"
-            page.wait_for_function(last_cell("!!last.querySelector('.jp-OutputArea-output') && "
-                                             "last.innerText.includes('points')"), timeout=300_000)
-            output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output").first
-            output.scroll_into_view_if_needed()
-            text = output.inner_text()
+            run_command(page, shot, "notebook:run-all-cells")
+            failing = wait_for_table(page, playwright, shot, "last.innerText.includes('points')")
             page.screenshot(path=str(shot), full_page=False)
+
+            # The student writes the answer in JupyterLab's editor and saves it (Ctrl+S).
+            page.evaluate(OPEN, EXERCISE)
+            page.wait_for_function(EDITOR_OPEN, arg=EXERCISE, timeout=60_000)
+            assert page.evaluate(SET_EDITOR_TEXT, answer), "the editor did not take the new text"
+            run_command(page, shot, "docmanager:save", expected="resolved")  # resolves with no value
+            assert (course / EXERCISE).read_text(encoding="utf-8") == answer, "the editor did not save the file"
+            # Back in the lesson, the checks cell runs again in the same kernel.
+            page.evaluate(OPEN, LESSON)
+            page.click(".jp-Notebook .jp-Cell >> nth=-1")
+            run_command(page, shot, "notebook:run-cell")
+            passing = wait_for_table(page, playwright, passed_shot, "last.innerText.includes('2/2 points')")
+            page.screenshot(path=str(passed_shot), full_page=False)
         finally:
             browser.close()
-    print(f"screenshot: {shot}")
-    for fragment in ("async01_why_async", "task", "check", "points", "✗", "hint:", "NotImplementedError"):
-        assert fragment in text, f"{fragment!r} missing from the rendered checks table:\n{text}"
-    assert shot.stat().st_size > 10_000
+    print(f"screenshots: {shot} (the stub: failed checks with hints), {passed_shot} (after the edit)")
+    for fragment in (ITEM, "task", "check", "0/2 points", "✗", "hint:", "NotImplementedError"):
+        assert fragment in failing, f"{fragment!r} missing from the rendered checks table:\n{failing}"
+    for fragment in ("✓", "2/2 points"):
+        assert fragment in passing, f"{fragment!r} missing from the table after the edit:\n{passing}"
+    for absent in ("✗", "NotImplementedError"):
+        assert absent not in passing, f"{absent!r} still in the table after the edit (a stale import?):\n{passing}"
+    assert shot.stat().st_size > 10_000 and passed_shot.stat().st_size > 10_000

@@ -16,56 +16,17 @@ verification primitives (bcrypt, argon2-cffi, hashlib's PBKDF2 and scrypt) durin
 login. When a submission uses none of them, that check cannot judge and passes.
 """
 
-import importlib
 import time
-from collections import Counter
 
 import jwt
 import pytest
 
 from autograder.kit import expect, expect_json, expect_status
+from autograder.kit.hashing import HashingCounter
 from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsigned
 
 PASSWORD = "correct horse battery staple"
 REFUSED = {"detail": "Incorrect username or password"}
-
-# Where the password libraries do their slow work when verifying (module, attribute).
-PRIMITIVES = [
-    ("bcrypt", "checkpw"),
-    ("bcrypt", "hashpw"),  # passlib's bcrypt backend verifies by hashing again
-    ("argon2.low_level", "verify_secret"),  # passlib's argon2 backend
-    ("argon2._password_hasher", "verify_secret"),  # argon2.PasswordHasher.verify (pwdlib)
-    ("hashlib", "pbkdf2_hmac"),
-    ("hashlib", "scrypt"),
-]
-
-
-class VerificationCounter:
-    """Counts calls to the verification primitives that exist in this environment."""
-
-    def __init__(self, monkeypatch):
-        self.calls = Counter()
-        for module_name, attribute in PRIMITIVES:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            original = getattr(module, attribute, None)
-            if original is not None:
-                monkeypatch.setattr(module, attribute, self._counting(f"{module_name}.{attribute}", original))
-
-    def _counting(self, name, original):
-        def counted(*args, **kwargs):
-            self.calls[name] += 1
-            return original(*args, **kwargs)
-
-        return counted
-
-    def take(self) -> int:
-        total = sum(self.calls.values())
-        self.calls.clear()
-        return total
-
 
 def add(student, username="alice", password=PASSWORD, **fields):
     try:
@@ -217,7 +178,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(student, client):
 def test_unknown_user_costs_a_password_verification(student, client, monkeypatch):
     """an unknown username still runs a password verification (against a dummy hash), like a wrong password"""
     add(student, "alice")
-    counter = VerificationCounter(monkeypatch)
+    counter = HashingCounter(monkeypatch)
     expect_status(login(client, "alice", "not the password"), 401, "a wrong password must be refused with 401")
     for_wrong_password = counter.take()
     expect_status(login(client, "mallory", "not the password"), 401, "an unknown username must be refused with 401")

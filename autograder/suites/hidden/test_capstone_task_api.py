@@ -22,8 +22,9 @@ Catches, part by part:
    route itself), sent twice, for an unchanged assignee or for a refused request;
 7. rate-limited login: a 6th attempt in a minute not 429 (or without ``Retry-After``),
    the right password let through while limited, one budget for all clients or a budget
-   keyed by ``X-Forwarded-For``, a window longer or shorter than a minute, other routes
-   limited;
+   keyed by ``X-Forwarded-For``, a window longer or shorter than a minute, a fixed
+   window instead of a sliding one, Retry-After not counted from the oldest attempt kept,
+   other routes limited;
 8. audit: not exactly one record per request (errors and 429 included), wrong fields,
    the query string kept, a forged token credited, request ids not unique or not sent
    back, passwords, tokens or the Authorization header written to the audit log, a
@@ -974,19 +975,27 @@ def test_each_client_address_has_its_own_budget(limited):
 @pytest.mark.task(7)
 @pytest.mark.points(1)
 def test_login_window_is_one_minute(limited, clock):
-    """45 s after spending the budget the client is still refused; 60.5 s after, it may log in again"""
+    """the window slides: each attempt leaves it 60 s after it was made, and Retry-After counts down to that"""
     with api_at(limited, "10.0.0.5") as api:
         api.add_user("alice")
-        spend(api, FIVE)
-        clock.advance(45)
+        for n, (password, expected) in enumerate(FIVE, start=1):  # at 0, 10, 20, 30 and 40 seconds
+            expect_status(api.login("alice", password), expected,
+                          f"login attempt {n} of 5, made {10 * (n - 1)} s after the first, must be {expected}")
+            clock.advance(10 if n < 5 else 5)
         response = api.login("alice", PASSWORD)
-        expect_429(response, "45 seconds after the 5 attempts the minute is not over, so the 6th must still be 429")
+        expect_429(response, "45 seconds after the first of 5 attempts the minute is not over: the 6th must be 429")
         retry = int(response.headers["retry-after"])
-        expect(retry <= 15, f"45 seconds into the window the 429 said Retry-After {retry}; the oldest attempt frees "
-                            "up in 15 seconds or less, so send the seconds actually left")
+        expect(14 <= retry <= 15, f"45 s after the first attempt the 429 said Retry-After {retry}; the oldest attempt "
+                                  "leaves the window in 15 s, so send the seconds actually left")
         clock.advance(15.5)
         expect_status(api.login("alice", PASSWORD), 200,
-                      "60.5 seconds after the first attempts the window is over: the login must be 200 again")
+                      "60.5 s after the first attempt it has left the window (4 remain): the login must be 200")
+        response = api.login("alice", PASSWORD)
+        expect_429(response, "the attempts made 10 to 40 s after the first are still in the window, with the one "
+                             "just made: the next must be 429")
+        retry = int(response.headers["retry-after"])
+        expect(9 <= retry <= 10, f"the oldest attempt still in the window (made at 10 s) leaves it 9.5 s from now, "
+                                 f"but the 429 said Retry-After {retry}; count from the oldest attempt kept")
 
 
 # --- task 8: audit records -----------------------------------------------------------

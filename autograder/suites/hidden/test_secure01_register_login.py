@@ -8,6 +8,9 @@ other than a bearer token whose ``sub`` is the user and whose ``exp`` is 30 minu
 away, different answers for an unknown user and a wrong password, ``/me`` accepting
 missing, expired, foreign, ``alg: none``, tampered or orphaned tokens (or refusing
 without ``WWW-Authenticate: Bearer``), and the password or its hash in any answer.
+An unknown user must also cost the same hashing work as a wrong password (counted with
+``kit.hashing``, not timed): a login that skips the check, or hashes a new dummy password
+each time, answers faster or slower for usernames that do not exist.
 
 Storage is judged without assuming a layout: every string reachable from the module's
 globals (dicts, lists, sets, tuples, and objects of classes the module defines) is
@@ -25,6 +28,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from autograder.kit import expect, expect_json, expect_status
+from autograder.kit.hashing import HashingCounter
 from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsigned
 
 PASSWORD = "Correct-horse-battery-42"
@@ -191,13 +195,22 @@ def test_login_answers_a_bearer_token(student, app_client):
 
 @pytest.mark.task(3)
 @pytest.mark.points(1)
-def test_bad_credentials_are_401_alike(app_client):
-    """a wrong password and an unknown user get the same 401 with WWW-Authenticate: Bearer"""
+def test_bad_credentials_are_401_alike(app_client, monkeypatch):
+    """a wrong password and an unknown user get the same 401 with WWW-Authenticate: Bearer, for the same work"""
     expect_registered(register(app_client, "alice"), "alice")
+    expect_401_bearer(login(app_client, "nobody", PASSWORD), "an unknown user", "Incorrect username or password")
+    counter = HashingCounter(monkeypatch, new_hashes=True)  # counted after a first refusal (a dummy made once)
     wrong = login(app_client, "alice", OTHER_PASSWORD)
     expect_401_bearer(wrong, "a wrong password", "Incorrect username or password")
+    for_wrong_password = counter.take()
     unknown = login(app_client, "nobody", PASSWORD)
     expect_401_bearer(unknown, "an unknown user", "Incorrect username or password")
+    for_unknown_user = counter.take()
+    if for_wrong_password:  # else the hashing library is not one the counter observes
+        expect(for_unknown_user == for_wrong_password,
+               f"refusing a wrong password cost {for_wrong_password} hashing call(s) but refusing an unknown user "
+               f"{for_unknown_user}: the difference in time tells which usernames exist; verify the password "
+               "against a dummy hash made once")
     expect_status(app_client.post("/login", json={"username": "alice"}), 422, "a login without password must be 422")
 
 

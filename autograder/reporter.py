@@ -64,13 +64,16 @@ class Reporter:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
+        template = items[0] if items else None  # kept: the canaries need a real test's module and markers
         kept = [item for item in items if item.name not in self.skip]
         deselected = [item for item in items if item.name in self.skip]
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = kept
-        if items and self.canaries:
-            items[:] = canary.mix(items, self.canaries)
+        # Also when every real test is skipped: earlier workers ended (a loop, a crash)
+        # before the canaries ran, and a run that leaves them out is voided.
+        if template is not None and self.canaries:
+            items[:] = canary.mix(items, self.canaries, template)
         self.emit({
             "event": "collected",
             "tests": [

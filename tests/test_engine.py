@@ -7,9 +7,11 @@ student that part and nothing else, and never the grader its run.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from autograder import engine
+from autograder import canary, engine, worker
 from autograder.engine import Limits
 from autograder.paths import SOLUTIONS
 from tests.conftest import COURSE
@@ -110,3 +112,20 @@ def test_student_output_never_reaches_the_results(tmp_path, capfd):
     result = grade(tmp_path, at_import("print('FAKE RESULT: 10/10')"))
     assert result.score == ITEM.points
     assert "FAKE RESULT" not in capfd.readouterr().out
+
+
+def test_canaries_run_when_every_real_test_was_graded_before(tmp_path):
+    # A worker that only has canaries left (the real tests all ended earlier workers, by
+    # looping or crashing) must still run them: leaving them out voided the item as
+    # tampering, at random, for a student whose every test looped.
+    path = tmp_path / ITEM.filename
+    path.write_text(SOLUTION)
+    suite = engine.suite_file(ITEM.id, "hidden")
+    canaries = canary.names(engine._test_names(suite), 2)
+    spec = worker.WorkerSpec(suite=str(suite), student_file=str(path), item_id=ITEM.id,
+                                    skip=tuple(sorted(engine._test_names(suite))), canaries=canaries,
+                                    protected=tuple(str(p) for p in engine._protected()),
+                                    resources=LIMITS.resources)
+    attempt = engine._run_worker(ITEM, spec, LIMITS, time.monotonic() + LIMITS.item)
+    assert attempt.ended == "done" and not attempt.void
+    assert {name: outcome["status"] for name, outcome in attempt.results.items()} == dict.fromkeys(canaries, "failed")

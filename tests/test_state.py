@@ -74,3 +74,23 @@ def test_progress_rechecks_only_what_changed(tmp_path, monkeypatch):
 def test_stub_progress_is_not_yet():
     state = progress.refresh(EXERCISES)
     assert all(not record.passed for record in state.checks.values())
+
+
+def test_an_endless_loop_in_the_exercise_ends_the_check_with_a_timeout(tmp_path, monkeypatch):
+    """The notebook's check() returns a table even when the student's route never returns:
+    the loop runs in a worker process, so the kernel (here, this process) goes on."""
+    from autograder import checks, engine
+
+    monkeypatch.setattr(notebook, "run_checks",
+                        lambda item_id, folder: checks.run_checks(item_id, folder, engine.Limits(test=1, item=20)))
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    stub = (EXERCISES / ITEM.filename).read_text()
+    looping = stub.replace('raise NotImplementedError("dashboard() is not written yet")', "while True:\n        pass")
+    assert looping != stub
+    (folder / ITEM.filename).write_text(looping)
+    report = notebook.check(ITEM.id, folder)
+    assert not report.passed
+    assert {test.status for test in report.result.tests} == {"timeout"}
+    html = report._repr_mimebundle_()["text/html"]
+    assert "did not finish within 1 s" in html and "0/2 points" in html

@@ -34,11 +34,9 @@ EXERCISE = f"exercises/{ITEM}.py"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-
-
 # Every cell stays in the page (JupyterLab 4 otherwise renders only the cells in view, so
 # the checks cell's output may be missing from the DOM), no news pop-up in the shot, and
-# no autosave (the lesson is the repository's own file: the test must leave it as it was).
+# no autosave: the exercise is saved when the test says so, as a student would.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -71,7 +69,8 @@ SET_EDITOR_TEXT = ("""async text => { const widget = window.jupyterapp.shell.cur
   return widget.content.model.sharedModel.getSource() === text; }""")
 # What the page shows when the table does not come: the kernel's state and every cell's
 # execution count, inputs' first line and outputs, from JupyterLab's own notebook model.
-DIAGNOSE = ("""() => { const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.content && w.content.widgets);
+DIAGNOSE = ("""() => {
+  const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.content && w.content.widgets);
   const kernel = panel && panel.sessionContext && panel.sessionContext.session
     ? panel.sessionContext.session.kernel : null;
   const cells = panel ? panel.content.widgets.map((cell, i) => {
@@ -115,7 +114,8 @@ def jupyterlab(tmp_path, course):
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values), encoding="utf-8")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings), "WORKBOOK_STATE": str(tmp_path / "state.json"), "WORKBOOK_ROOT": str(course)}
+           "JUPYTERLAB_SETTINGS_DIR": str(settings), "WORKBOOK_STATE": str(tmp_path / "state.json"),
+           "WORKBOOK_ROOT": str(course)}
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",

@@ -39,7 +39,8 @@ file survives edits elsewhere in the file (an entry whose line moved still match
 operator and hash).
 
 ``--changed`` audits only the items whose fingerprint (solution, hidden suite, the
-item's equivalents and the mutator's version) differs from ``audit_baseline.json``,
+item's equivalents, the suite kit ``autograder/kit/`` and the mutator's version)
+differs from ``audit_baseline.json``,
 which ``workbook audit --record`` writes after a run in which every audited item met
 the target. ``workbook audit --pending ITEM...`` records items whose authors are still
 at work as not audited yet: ``--changed`` says so and leaves them alone until their
@@ -66,6 +67,8 @@ from pathlib import Path
 from autograder import engine
 from autograder.manifest import Item
 from autograder.paths import PACKAGE, SOLUTIONS, suite_file
+
+KIT = PACKAGE / "kit"  # what suites are written with
 
 # The solution markers, as autograder.build reads them (importing build would load jupytext).
 BEGIN = re.compile(r"^\s*# BEGIN SOLUTION\s*$")
@@ -536,11 +539,17 @@ def _equivalence(mutant: Mutant, entries: dict[str, str]) -> str | None:
 
 
 def fingerprint(item: Item, equivalents: dict[str, dict[str, str]] | None = None,
-                solutions: Path | None = None) -> str:
-    """What the audit of ``item`` depends on: its solution, hidden suite, equivalents, the mutator."""
+                solutions: Path | None = None, kit: Path | None = None) -> str:
+    """What the audit of ``item`` depends on: its solution, hidden suite, equivalents, the mutator.
+
+    And the whole suite kit: nearly every suite imports it, and a probe or fixture made
+    weaker there weakens suites whose own text did not change. A kit change therefore
+    re-audits every item (23 minutes on two cores, within CI's budget).
+    """
     equivalents = load_equivalents() if equivalents is None else equivalents
     digest = hashlib.sha256(f"mutator {MUTATOR_VERSION}\0".encode())
-    for path in ((solutions or SOLUTIONS) / item.filename, suite_file(item.id, "hidden")):
+    kit_files = sorted((kit or KIT).rglob("*.py"))
+    for path in ((solutions or SOLUTIONS) / item.filename, suite_file(item.id, "hidden"), *kit_files):
         digest.update(path.read_bytes() if path.is_file() else b"missing")
         digest.update(b"\0")
     digest.update(json.dumps(equivalents.get(item.id, {}), sort_keys=True).encode())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from functools import cache
 
 import pytest
@@ -252,6 +253,16 @@ def test_record_then_changed_audits_only_what_differs(cli, monkeypatch):
                         else real(item, *a))
     result = cli("--changed", "async01_why_async", "auth05_jwt_dependency", "auth01_password_flow")
     assert cli.graded[-1] == ["auth01_password_flow", "auth05_jwt_dependency"]
+
+
+def test_the_fingerprint_follows_the_suite_kit(tmp_path):
+    kit = tmp_path / "kit"
+    shutil.copytree(audit.KIT, kit, ignore=shutil.ignore_patterns("__pycache__"))
+    base = audit.fingerprint(ITEM, {}, kit=kit)
+    assert base == audit.fingerprint(ITEM, {})
+    probes = kit / "probes.py"
+    probes.write_text(probes.read_text(encoding="utf-8") + "\n# a weaker probe\n", encoding="utf-8")
+    assert audit.fingerprint(ITEM, {}, kit=kit) != base
 
 
 def test_the_fingerprint_follows_solution_suite_and_equivalents(tmp_path):

@@ -16,6 +16,19 @@ ITEM_IDS = [item.id for item in COURSE.items]
 SLOW_MACHINE = Limits(test=30, import_=30, item=300)
 
 
+@pytest.fixture(autouse=True)
+def outside_the_repository(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in a folder of its own, with its own progress file.
+
+    The CLI keeps its gradebook under the current folder and the student's progress in
+    ``.workbook/state.json`` of the course: run from the checkout, the tests would leave
+    both behind in it (and a later `make demo` would reuse their results).
+    """
+    here = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("WORKBOOK_STATE", str(here / "state.json"))
+
+
 @pytest.fixture(scope="session")
 def course() -> manifest.Course:
     return COURSE

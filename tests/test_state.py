@@ -17,11 +17,6 @@ from tests.conftest import COURSE
 ITEM = COURSE.item("async01_why_async")
 
 
-@pytest.fixture(autouse=True)
-def private_state(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKBOOK_STATE", str(tmp_path / "state.json"))
-
-
 def test_hints_come_one_at_a_time_and_cycle():
     runner = CliRunner()
     shown = [runner.invoke(app, ["hint", ITEM.id]).output.splitlines()[0] for _ in range(len(ITEM.hints) + 1)]

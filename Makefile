@@ -28,7 +28,7 @@ test: setup
 	WORKBOOK_STATE=$$(mktemp -d)/state.json $(BIN)/python -m pytest tests notebooks --nbval-lax -m "not postgres" \
 		-p no:cacheprovider --ignore=tests/test_jupyter_e2e.py
 	# The browser test runs in a process of its own (JupyterLab, a kernel and Chromium):
-	# it prints the path of its screenshot, artifacts/jupyterlab-check.png.
+	# it prints the paths of its two screenshots in artifacts/.
 	$(BIN)/python -m pytest tests/test_jupyter_e2e.py -p no:cacheprovider -s
 	WORKBOOK_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest tests -m postgres -p no:cacheprovider
 	$(BIN)/workbook audit --changed

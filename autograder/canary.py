@@ -39,15 +39,13 @@ def _canary(client) -> None:  # noqa: ANN001 - the kit's client fixture
     expect_status(client.get(path), 299, f"GET {path} must answer 299")
 
 
-def mix(items: list[pytest.Item], canaries: tuple[str, ...], template: pytest.Item | None = None
-        ) -> list[pytest.Item]:
+def mix(items: list[pytest.Item], canaries: tuple[str, ...], template: pytest.Item) -> list[pytest.Item]:
     """The real items with one canary item per name, at random places among them.
 
-    Each canary lives in ``template``'s module and carries its markers, so that nothing
-    tells it from a real test; ``template`` defaults to the first item, and is needed
-    when ``items`` is empty (every real test was already graded by an earlier worker).
+    Each canary lives in ``template``'s module (a real test of the suite, collected even
+    if this worker skips it) and carries its markers, so that nothing tells it from a
+    real test. ``items`` may be empty: every real test was graded by an earlier worker.
     """
-    template = template or items[0]
     parent = template.parent
     points = template.get_closest_marker("points")
     task = template.get_closest_marker("task")

@@ -88,6 +88,7 @@ def last_cell(condition: str) -> str:
 
 
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
 def free_port() -> int:
@@ -97,17 +98,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def course(tmp_path):
+def checkout(tmp_path):
     """A copy of the lesson and the stub, as a student's checkout holds them."""
-    course = tmp_path / "course"
+    checkout = tmp_path / "course"
     for relative in (LESSON, EXERCISE):
-        (course / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / relative, course / relative)
-    return course
+        (checkout / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / relative, checkout / relative)
+    return checkout
 
 
 @pytest.fixture
-def jupyterlab(tmp_path, course):
+def jupyterlab(tmp_path, checkout):
     port = free_port()
     settings = tmp_path / "settings"
     for name, values in LAB_SETTINGS.items():
@@ -115,11 +116,11 @@ def jupyterlab(tmp_path, course):
         (settings / name).write_text(json.dumps(values), encoding="utf-8")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
            "JUPYTERLAB_SETTINGS_DIR": str(settings), "WORKBOOK_STATE": str(tmp_path / "state.json"),
-           "WORKBOOK_ROOT": str(course)}
+           "WORKBOOK_ROOT": str(checkout)}
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         f"--ServerApp.root_dir={course}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
+         f"--ServerApp.root_dir={checkout}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -140,34 +141,41 @@ def jupyterlab(tmp_path, course):
         process.kill()
 
 
-def wait_for_table(page, playwright, shot, condition: str) -> str:
-    """Wait until the checks cell shows a table whose text meets ``condition``; answer its text."""
+def fail_with_page(page, shot: Path, what: str) -> None:
+    """Fail with one message: what went wrong, a screenshot, and the notebook as the page holds it."""
+    page.screenshot(path=str(shot), full_page=False)
+    pytest.fail(f"{what}; screenshot {shot}; the page shows:\n{page.evaluate(DIAGNOSE)}")
+
+
+def wait_until(page, shot: Path, predicate: str, what: str, timeout_s: int, **options) -> None:
+    """Wait for a JavaScript predicate; on timeout, fail saying ``what`` did not happen."""
     try:
-        page.wait_for_function(last_cell(f"!!last.querySelector('.jp-OutputArea-output') && ({condition})"),
-                               timeout=300_000)
-    except playwright.TimeoutError:
-        page.screenshot(path=str(shot), full_page=False)
-        pytest.fail(f"the checks cell rendered no table within 5 minutes; screenshot {shot}; "
-                    f"the page shows:\n{page.evaluate(DIAGNOSE)}")
+        page.wait_for_function(predicate, timeout=timeout_s * 1000, **options)
+    except sync_api.TimeoutError:
+        fail_with_page(page, shot, f"{what} within {timeout_s} s")
+
+
+def table_text(page, shot: Path, condition: str) -> str:
+    """Wait until the checks cell shows a table whose text meets ``condition``; answer its text."""
+    wait_until(page, shot, last_cell(f"!!last.querySelector('.jp-OutputArea-output') && ({condition})"),
+               "the checks cell rendered no such table", 300)
     output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output").first
     output.scroll_into_view_if_needed()
     return output.inner_text()
 
 
-def run_command(page, shot, command: str, expected: str = "resolved true") -> None:
-    """Run a JupyterLab command; fail with the screenshot and the page's state unless it settles as expected."""
+def run_command(page, shot: Path, command: str, expected: str = "resolved true") -> None:
+    """Run a JupyterLab command; fail with the page's state unless it settles as expected."""
     settled = page.evaluate(RUN_COMMAND, command)
     if not settled.startswith(expected):
-        page.screenshot(path=str(shot), full_page=False)
-        pytest.fail(f"{command}: {settled}; screenshot {shot}; the page shows:\n{page.evaluate(DIAGNOSE)}")
+        fail_with_page(page, shot, f"{command}: {settled}")
 
 
-def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, course):
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, checkout):
     ARTIFACTS.mkdir(exist_ok=True)
     shot, passed_shot = ARTIFACTS / "jupyterlab-check.png", ARTIFACTS / "jupyterlab-check-passed.png"
     answer = (ROOT / "solutions" / f"{ITEM}.py").read_text(encoding="utf-8")
-    with playwright.sync_playwright() as driver:
+    with sync_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -178,37 +186,28 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, course):
             # The built notebook stores outputs: clear them, so what we assert is this run's.
             # Asked again at each poll: a command given while the notebook is still being
             # attached to the shell does nothing (seen once in a dozen runs).
-            try:
-                page.wait_for_function(
-                    last_cell("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs') && "
-                              "!last.querySelector('.jp-OutputArea-output')"), polling=1000, timeout=60_000)
-            except playwright.TimeoutError:
-                page.screenshot(path=str(shot), full_page=False)
-                pytest.fail(f"the stored outputs were not cleared within a minute; screenshot {shot}; the page "
-                            f"shows:\n{page.evaluate(DIAGNOSE)}")
+            wait_until(page, shot, last_cell("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs') "
+                                             "&& !last.querySelector('.jp-OutputArea-output')"),
+                       "the stored outputs were not cleared", 60, polling=1000)
             # Run only once the kernel has started: cells run before it is connected are
             # skipped without a word (seen on a loaded machine: run-all resolved, nothing ran).
-            try:
-                page.wait_for_function(KERNEL_IDLE, timeout=240_000)
-            except playwright.TimeoutError:
-                pytest.fail(f"the lesson's kernel was not idle within 4 minutes; the page shows:\n"
-                            f"{page.evaluate(DIAGNOSE)}")
+            wait_until(page, shot, KERNEL_IDLE, "the lesson's kernel was not idle", 240)
             page.click(".jp-Notebook .jp-Cell >> nth=1")  # commands act on the focused notebook
             run_command(page, shot, "notebook:run-all-cells")
-            failing = wait_for_table(page, playwright, shot, "last.innerText.includes('points')")
+            failing = table_text(page, shot, "last.innerText.includes('points')")
             page.screenshot(path=str(shot), full_page=False)
 
             # The student writes the answer in JupyterLab's editor and saves it (Ctrl+S).
             page.evaluate(OPEN, EXERCISE)
-            page.wait_for_function(EDITOR_OPEN, arg=EXERCISE, timeout=60_000)
+            wait_until(page, shot, EDITOR_OPEN, "the exercise did not open in the editor", 60, arg=EXERCISE)
             assert page.evaluate(SET_EDITOR_TEXT, answer), "the editor did not take the new text"
             run_command(page, shot, "docmanager:save", expected="resolved")  # resolves with no value
-            assert (course / EXERCISE).read_text(encoding="utf-8") == answer, "the editor did not save the file"
+            assert (checkout / EXERCISE).read_text(encoding="utf-8") == answer, "the editor did not save the file"
             # Back in the lesson, the checks cell runs again in the same kernel.
             page.evaluate(OPEN, LESSON)
             page.click(".jp-Notebook .jp-Cell >> nth=-1")
-            run_command(page, shot, "notebook:run-cell")
-            passing = wait_for_table(page, playwright, passed_shot, "last.innerText.includes('2/2 points')")
+            run_command(page, passed_shot, "notebook:run-cell")
+            passing = table_text(page, passed_shot, "last.innerText.includes('2/2 points')")
             page.screenshot(path=str(passed_shot), full_page=False)
         finally:
             browser.close()

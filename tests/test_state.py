@@ -7,7 +7,7 @@ import shutil
 
 from typer.testing import CliRunner
 
-from autograder import notebook, progress
+from autograder import checks, engine, notebook, progress
 from autograder.cli import app
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.state import State, state_file
@@ -73,8 +73,6 @@ def test_stub_progress_is_not_yet():
 def test_an_endless_loop_in_the_exercise_ends_the_check_with_a_timeout(tmp_path, monkeypatch):
     """The notebook's check() returns a table even when the student's route never returns:
     the loop runs in a worker process, so the kernel (here, this process) goes on."""
-    from autograder import checks, engine
-
     monkeypatch.setattr(notebook, "run_checks",
                         lambda item_id, folder: checks.run_checks(item_id, folder, engine.Limits(test=1, item=20)))
     folder = tmp_path / "mine"

@@ -21,11 +21,11 @@ starting a process...) flags the item; the refused call failed, so the scores st
 from __future__ import annotations
 
 import collections
-import json
 import multiprocessing
 import multiprocessing.forkserver as forkserver
 import os
 import re
+import shutil
 import signal
 import time
 from dataclasses import dataclass, field
@@ -33,9 +33,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from autograder import canary, worker
+from autograder import canary, channel, sandbox, worker, workspace
 from autograder.manifest import Item
-from autograder.paths import ROOT, SOLUTIONS, SUITES, suite_file
+from autograder.messages import MAX_LENGTH
+from autograder.paths import PACKAGE, ROOT, SOLUTIONS, SUITES, suite_file
 from autograder.results import ItemResult, ItemStatus, TestResult
 
 
@@ -48,6 +49,7 @@ class Limits:
     item: float = 120.0
     resources: worker.ResourceLimits = field(default_factory=worker.ResourceLimits)
     canaries: int = 2
+    isolation: sandbox.Level = "auto"
 
 
 # Each finished worker's peak resident memory (KiB), for benchmarks/throughput.py; bounded.
@@ -65,8 +67,8 @@ def _context() -> Any:
 
 
 def _protected() -> tuple[Path, ...]:
-    """What no student may read: the suites, the solutions, the project's tests."""
-    return (SUITES, SOLUTIONS, ROOT / "tests")
+    """What the guard flags a read of: the suites, the solutions, the project's tests and history."""
+    return (SUITES, SOLUTIONS, ROOT / "tests", ROOT / ".git")
 
 
 @dataclass
@@ -75,27 +77,80 @@ class _Attempt:
 
     planned: list[dict] | None = None
     results: dict[str, dict] = field(default_factory=dict)
-    ended: str = "done"  # done | import_error | crashed | import_timeout | test_timeout | died | item_timeout
+    # done | import_error | crashed | import_timeout | test_timeout | died | item_timeout | violation
+    ended: str = "done"
     message: str = ""
     running: str | None = None
     flags: list[str] = field(default_factory=list)
     void: list[str] = field(default_factory=list)
+    sandbox: dict | None = None
+
+
+MAX_FLAGS = 20  # distinct flags kept per item; one more says the rest were dropped
+MAX_FLAG_CHARS = 200
+MAX_MESSAGE_CHARS = 2 * MAX_LENGTH  # the worker shortens to MAX_LENGTH; the grader does not trust it to
 
 
 def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limits: Limits = Limits(),
                protected: tuple[Path, ...] = ()) -> ItemResult:
     """Run the item's ``kind`` suite against ``student_file``; never raises for student faults.
 
-    ``protected`` folders (other students' copies, say) join the suites and solutions
-    among what the student's code may not read.
+    The file is copied into a job folder of this run's workspace, the only folder the
+    worker may write (a private tmpfs when the kernel allows); the folder is removed when
+    the item ends. ``protected`` folders join what the guard refuses to let the student
+    read (the kernel sandbox refuses everything outside the job folder anyway).
     """
     if student_file is None or not Path(student_file).is_file():
         return ItemResult(item.id, 0, item.points if kind == "hidden" else 0, "missing",
                           f"{item.filename} was not submitted")
-    student_file = Path(student_file).resolve()
+    job = workspace.job_folder(f"job-{item.id}-")
+    try:
+        copy = job / item.filename
+        shutil.copyfile(student_file, copy)
+        result = _grade(item, copy, kind, limits, protected)
+    finally:
+        workspace.remove(job)
+    screened = _screen(student_file)
+    if screened:
+        result.flags = _capped_flags(result.flags, screened)
+    return result
+
+
+def _screen(student_file: Path) -> list[str]:
+    """The static screen's findings (flags for review; they never change a score)."""
+    try:
+        from autograder import screen
+    except ImportError:  # pragma: no cover - the screen ships with the grader
+        return []
+    return [str(finding) for finding in screen.screen_file(Path(student_file))]
+
+
+def _capped_flags(flags: list[str], new: list[str]) -> list[str]:
+    """``flags`` with ``new`` added: distinct, each cut to a line, at most ``MAX_FLAGS``."""
+    kept = list(flags)
+    for flag in new:
+        flag = " ".join(str(flag).split())[:MAX_FLAG_CHARS]
+        if flag in kept:
+            continue
+        if len(kept) >= MAX_FLAGS:
+            if TOO_MANY_FLAGS not in kept:
+                kept.append(TOO_MANY_FLAGS)
+            break
+        kept.append(flag)
+    return kept
+
+
+TOO_MANY_FLAGS = f"channel: more than {MAX_FLAGS} flags were raised; the rest were dropped"
+
+
+def _grade(item: Item, student_file: Path, kind: str, limits: Limits, protected: tuple[Path, ...]) -> ItemResult:
     suite = suite_file(item.id, kind)
     deadline = time.monotonic() + limits.item
     canaries = canary.names(_test_names(suite), limits.canaries)
+    policy = sandbox.policy_for(student_file.parent, suite, package=PACKAGE, project=ROOT, level=limits.isolation,
+                                job_bytes=limits.resources.tmp_bytes)
+    guarded = tuple(str(p) for p in (*_protected(), workspace.run_folder(), *protected))
+    budget = channel.Budget()
     canary_status: dict[str, str] = {}
     planned: list[dict] | None = None
     results: dict[str, TestResult] = {}
@@ -108,9 +163,9 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
             suite=str(suite), student_file=str(student_file), item_id=item.id,
             skip=tuple(sorted({*results, *canary_status})),
             canaries=tuple(c for c in canaries if c not in canary_status),
-            protected=tuple(str(p) for p in (*_protected(), *protected)), resources=limits.resources)
-        attempt = _run_worker(item, spec, limits, deadline)
-        flags += [f for f in attempt.flags if f not in flags]
+            protected=guarded, resources=limits.resources, policy=policy)
+        attempt = _run_worker(item, spec, limits, deadline, budget)
+        flags = _capped_flags(flags, attempt.flags)
         void += attempt.void
         if planned is None and attempt.planned is not None:
             planned = [t for t in attempt.planned if t["name"] not in canaries]
@@ -126,6 +181,8 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
         if running in canaries:
             canary_status[running] = "error"
             running = None
+        if attempt.ended == "violation":
+            break
         if attempt.ended == "item_timeout" and planned is None:
             status, message = "timeout", attempt.message
             break
@@ -168,7 +225,7 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
             result = _scored(test["name"], left, planned)
         tests.append(result)
     if void:
-        flags += [f"tampering: {reason}" for reason in dict.fromkeys(void)]
+        flags = _capped_flags(flags, [f"tampering: {reason}" for reason in dict.fromkeys(void)])
         for test in tests:
             test.score, test.status = 0, "failed"
             test.message = f"voided: {void[0]}"
@@ -193,27 +250,66 @@ def _scored(name: str, outcome: dict, planned: list[dict] | None) -> TestResult:
                       description=meta.get("description", ""))
 
 
-def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: float) -> _Attempt:
-    receiver, sender, process = _start(spec)
+def _text(event: dict, key: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    value = event.get(key, "")
+    if not isinstance(value, str):
+        raise channel.Violation(f"an event's {key!r} was not text")
+    return value[:limit]
+
+
+def _planned(event: dict) -> list[dict]:
+    """The ``collected`` event's tests, checked field by field (the stream is untrusted)."""
+    tests = event.get("tests")
+    if not isinstance(tests, list) or len(tests) > channel.MAX_EVENTS // 2:
+        raise channel.Violation("the list of collected tests was malformed")
+    planned = []
+    for test in tests:
+        if not isinstance(test, dict) or not isinstance(test.get("name"), str) \
+                or not isinstance(test.get("max_score"), (int, float)) or isinstance(test.get("max_score"), bool) \
+                or not 0 <= test["max_score"] <= 1000 or not isinstance(test.get("task"), (int, type(None))):
+            raise channel.Violation("the list of collected tests was malformed")
+        planned.append({"name": test["name"][:200], "max_score": test["max_score"], "task": test.get("task"),
+                        "description": _text(test, "description", MAX_LENGTH)})
+    return planned
+
+
+def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: float,
+                budget: channel.Budget) -> _Attempt:
+    receiver, _, process = _start(spec)
+    reader = channel.Reader(receiver.fileno(), budget)
     attempt = _Attempt()
     phase_deadline = time.monotonic() + limits.import_
-    phase = "import"
+    phase = "sandbox" if spec.policy is not None else "import"
     try:
         while True:
-            now = time.monotonic()
-            if now >= deadline:
+            if time.monotonic() >= deadline:
                 attempt.ended = "item_timeout"
                 attempt.message = f"grading {item.filename} took longer than {limits.item:g} s in all"
                 return attempt
-            wait = min(phase_deadline, deadline) - now
-            if wait <= 0 or not receiver.poll(wait):
-                if time.monotonic() < phase_deadline:
+            try:
+                event = reader.next(min(phase_deadline, deadline))
+            except EOFError:
+                attempt.ended = "crashed" if phase in ("import", "sandbox") else "died"
+                attempt.message = ("your module ended the process while being imported (os._exit or a crash?)"
+                                   if phase in ("import", "sandbox") else
+                                   "the process running this test died (os._exit, a crash, or memory exhausted?)")
+                return attempt
+            except channel.Violation as violation:
+                attempt.ended = "violation"
+                attempt.void.append(violation.reason)
+                return attempt
+            if event is None:
+                if reader.partial:
+                    attempt.ended = "violation"
+                    attempt.void.append("a partial frame stalled the results channel")
+                    return attempt
+                if time.monotonic() >= deadline:
                     continue
                 if phase == "test":
                     attempt.ended = "test_timeout"
                     attempt.message = (f"did not finish within {limits.test:g} s "
                                        "(an endless loop, or a call that never returns?)")
-                elif phase == "import":
+                elif phase in ("import", "sandbox"):
                     attempt.ended = "import_timeout"
                     attempt.message = (f"importing {item.filename} did not finish within {limits.import_:g} s "
                                        "(an endless loop at module level?)")
@@ -222,54 +318,68 @@ def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: f
                     attempt.message = "the worker stopped reporting"
                 return attempt
             try:
-                event = json.loads(receiver.recv_bytes(worker.MAX_EVENT_BYTES))
-                if not isinstance(event, dict):
-                    raise ValueError("not an event")
-            except (EOFError, OSError):
-                attempt.ended = "crashed" if phase == "import" else "died"
-                attempt.message = ("your module ended the process while being imported (os._exit or a crash?)"
-                                   if phase == "import" else
-                                   "the process running this test died (os._exit, a crash, or memory exhausted?)")
+                done, phase, phase_deadline = _handle(event, attempt, phase, phase_deadline, limits)
+            except channel.Violation as violation:
+                attempt.ended = "violation"
+                attempt.void.append(violation.reason)
                 return attempt
-            except ValueError:
-                attempt.void.append("something other than the grader wrote into the results channel")
-                continue
-            kind_ = event.get("event")
-            if kind_ == "collected" and attempt.planned is None:
-                attempt.planned = event["tests"]
-            elif kind_ == "imported":
-                phase, phase_deadline = "between", time.monotonic() + limits.test
-            elif kind_ in ("import_error", "crashed"):
-                attempt.ended, attempt.message = kind_, event["message"]
+            if done:
                 return attempt
-            elif kind_ == "start":
-                attempt.running = event["name"]
-                phase, phase_deadline = "test", time.monotonic() + limits.test
-            elif kind_ == "result":
-                name = event.get("name")
-                if name != attempt.running:
-                    attempt.void.append(f"a result arrived for {name}, which was not running")
-                elif name in attempt.results:
-                    attempt.void.append(f"a second result arrived for {name}")
-                else:
-                    attempt.results[name] = {"status": event["status"], "message": event["message"]}
-                attempt.running = None
-                phase, phase_deadline = "between", time.monotonic() + limits.test
-            elif kind_ == "flag":
-                attempt.flags.append(f"guard: your code {event['flag']}")
-            elif kind_ == "tampered":
-                attempt.void.append(event["flag"])
-            elif kind_ == "done":
-                attempt.ended = "done"
-                PEAK_RSS_KB.append(int(event.get("peak_rss_kb") or 0))
-                return attempt
-            elif kind_ in ("worker_error", "collect_error"):
-                attempt.message = attempt.message or event["message"]
-            else:
-                attempt.void.append("the results channel carried an event the grader does not know")
     finally:
         _stop(process)
         receiver.close()
+
+
+def _handle(event: dict, attempt: _Attempt, phase: str, phase_deadline: float,
+            limits: Limits) -> tuple[bool, str, float]:
+    """Apply one event to ``attempt``; returns (the attempt ended, the phase, its deadline)."""
+    kind_ = event["event"]
+    if phase == "sandbox":
+        # The worker's first event, sent before pytest starts and so before any student
+        # code exists: anything else first (or a sandbox event later) is forged.
+        if kind_ == "sandbox":
+            attempt.sandbox = {k: event.get(k) for k in ("level", "layers", "missing")}
+            return False, "import", phase_deadline
+        if kind_ == "sandbox_error":
+            raise sandbox.SandboxError(f"the worker could not enter its sandbox: {_text(event, 'message')}")
+        raise channel.Violation("the results channel did not begin with the sandbox report")
+    if kind_ == "collected" and attempt.planned is None:
+        attempt.planned = _planned(event)
+    elif kind_ == "imported":
+        return False, "between", time.monotonic() + limits.test
+    elif kind_ in ("import_error", "crashed"):
+        attempt.ended, attempt.message = kind_, _text(event, "message")
+        return True, phase, phase_deadline
+    elif kind_ == "start":
+        attempt.running = _text(event, "name", 200)
+        return False, "test", time.monotonic() + limits.test
+    elif kind_ == "result":
+        name = _text(event, "name", 200)
+        status = event.get("status")
+        if status not in ("passed", "failed", "error", "timeout"):
+            raise channel.Violation("a result carried an unknown status")
+        if name != attempt.running:
+            attempt.void.append(f"a result arrived for {name}, which was not running")
+        elif name in attempt.results:
+            attempt.void.append(f"a second result arrived for {name}")
+        else:
+            attempt.results[name] = {"status": status, "message": _text(event, "message")}
+        attempt.running = None
+        return False, "between", time.monotonic() + limits.test
+    elif kind_ == "flag":
+        attempt.flags.append(f"guard: your code {_text(event, 'flag', MAX_FLAG_CHARS)}")
+    elif kind_ == "tampered":
+        attempt.void.append(_text(event, "flag", MAX_FLAG_CHARS))
+    elif kind_ == "done":
+        attempt.ended = "done"
+        peak = event.get("peak_rss_kb")
+        PEAK_RSS_KB.append(int(peak) if isinstance(peak, int) and not isinstance(peak, bool) else 0)
+        return True, phase, phase_deadline
+    elif kind_ in ("worker_error", "collect_error"):
+        attempt.message = attempt.message or _text(event, "message")
+    else:
+        attempt.void.append("the results channel carried an event the grader does not know")
+    return False, phase, phase_deadline
 
 
 def _start(spec: worker.WorkerSpec) -> tuple[Any, Any, Any]:

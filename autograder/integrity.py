@@ -1,82 +1,184 @@
-"""Did the student's code replace pytest's or the grader's functions?
+"""Did the student's code replace what a result passes through on its way to the grader?
 
-Taken before the student's module is imported, a snapshot records the identity (and,
-for functions, the code object) of everything a result passes through on its way to the
-grader: pytest's runner and report classes, pluggy's hook calls, the reporter, the kit's
-checks, and the builtins. The reporter compares the snapshot after the import and after
-every test; any difference flags the item and voids its results.
+Taken after collection, before the student's module is imported, a snapshot records the
+identity (and, for functions, the code object) of every function, class and module
+bound in:
+
+* pytest's and pluggy's runner modules, and the classes defined in them;
+* the grader's own modules loaded in the worker (the reporter, the kit, the loader...);
+* the hidden suite's module globals (``sys.modules[...]`` gives the student a way in);
+* the test client and the HTTP classes a response passes through (``TestClient``,
+  Starlette's transport, ``httpx.Client``, ``Response``, ``Request``, ``Headers``);
+* ``json`` and the builtins;
+* ``sys.modules`` entries of all of the above.
+
+:func:`changed` compares the present with the snapshot. The reporter calls it at every
+result event (setup, call and teardown of every test), and :func:`checkpoint`, which
+the kit calls after every request and inside its probes, catches a builtin patched only
+while a request runs. The suites' own ``monkeypatch`` targets (``time``, ``asyncio``,
+``jwt``, ``httpx.AsyncClient``...) are deliberately not watched: a suite patching them
+must not look like tampering.
 """
 
 from __future__ import annotations
 
 import builtins
 import importlib
-from types import FunctionType, ModuleType
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
 
-# module -> attribute paths whose objects must stay the same.
-WATCHED: dict[str, tuple[str, ...]] = {
-    "_pytest.runner": ("call_and_report", "runtestprotocol", "call_runtest_hook", "CallInfo.from_call",
-                       "pytest_runtest_makereport", "check_interactive_exception", "show_test_item"),
-    "_pytest.reports": ("TestReport.from_item_and_call", "TestReport.__init__", "BaseReport.passed",
-                        "BaseReport.failed"),
-    "_pytest.python": ("Function.runtest", "pytest_pyfunc_call", "Function.setup"),
-    "_pytest.main": ("pytest_runtestloop", "Session.perform_collect"),
-    "_pytest.outcomes": ("fail", "skip", "exit", "OutcomeException.__init__"),
-    "_pytest.fixtures": ("FixtureDef.execute", "FixtureRequest.getfixturevalue"),
-    "pluggy._callers": ("_multicall",),
-    "pluggy._execution": ("_multicall",),
-    "pluggy._hooks": ("HookCaller.__call__",),
-    "pluggy._caller": ("HookCaller.__call__",),
-    "pluggy._manager": ("PluginManager._hookexec",),
-    "pytest": ("fail", "skip", "raises", "approx", "main"),
-    "autograder.reporter": ("Reporter.pytest_runtest_makereport", "Reporter.pytest_runtest_logstart",
-                            "Reporter.pytest_sessionfinish", "Reporter.pytest_collection_modifyitems",
-                            "Reporter._check", "points_of", "task_of"),
-    "autograder.messages": ("failure", "describe", "shorten"),
-    "autograder.kit.checks": ("expect", "expect_status", "expect_json", "route_for"),
-    "autograder.kit.fixtures": ("student", "client", "load_student"),
-    "autograder.loader": ("load",),
-    "os": ("_exit",),
-    "json": ("dumps",),
-}
-
-Snapshot = dict[str, tuple[int, Any]]
+# Modules whose every function, class (and its attributes) and module binding is watched.
+WATCHED_MODULES: tuple[str, ...] = (
+    "_pytest.runner", "_pytest.reports", "_pytest.python", "_pytest.main", "_pytest.outcomes",
+    "_pytest.fixtures", "_pytest.nodes", "_pytest.python_api", "_pytest.assertion.rewrite",
+    "_pytest.assertion.util", "_pytest.skipping", "_pytest.unittest", "_pytest.terminal", "_pytest.logging",
+    "pluggy", "pluggy._callers", "pluggy._hooks", "pluggy._manager", "pluggy._result",
+    "pytest",
+    "autograder.reporter", "autograder.messages", "autograder.loader", "autograder.canary",
+    "autograder.integrity", "autograder.guard",
+    "json", "json.decoder", "json.encoder",
+)
+# Module prefixes watched the same way, whatever they hold (the kit grows).
+WATCHED_PREFIXES: tuple[str, ...] = ("autograder.kit",)
+# Classes watched attribute by attribute although their module is not.
+WATCHED_CLASSES: tuple[tuple[str, str], ...] = (
+    ("fastapi.testclient", "TestClient"),
+    ("starlette.testclient", "TestClient"),
+    ("starlette.testclient", "_TestClientTransport"),
+    ("httpx", "Client"),
+    ("httpx", "BaseClient"),
+    ("httpx", "Response"),
+    ("httpx", "Request"),
+    ("httpx", "Headers"),
+)
+Checker = Callable[[], None]
+_MISSING = object()
 
 
-def _resolve(module: ModuleType, path: str) -> Any:
-    value: Any = module
-    for part in path.split("."):
-        value = value.__dict__[part] if isinstance(value, type) and part in value.__dict__ else getattr(value, part)
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, (staticmethod, classmethod)):
+        return value.__func__
+    if isinstance(value, property):
+        return value.fget
     return value
 
 
-def _fingerprint(value: Any) -> tuple[int, Any]:
-    code = getattr(value, "__code__", None) if isinstance(value, FunctionType) else None
-    wrapped = getattr(value, "fget", None)  # properties: their getter's code
-    return id(value), (id(code) if code is not None else (id(getattr(wrapped, "__code__", None)) if wrapped else None))
+def _code_of(value: Any) -> tuple[Any, Any]:
+    """The function whose ``__code__`` to watch, and that code (or two Nones)."""
+    inner = _unwrap(value)
+    if isinstance(inner, MethodType):
+        inner = inner.__func__
+    if isinstance(inner, FunctionType):
+        return inner, inner.__code__
+    return None, None
 
 
-def snapshot() -> Snapshot:
-    """Fingerprints of every watched object, and of every builtin."""
-    taken: Snapshot = {}
-    for module_name, paths in WATCHED.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue  # not in this pluggy or pytest release
-        for path in paths:
+def _watchable(value: Any) -> bool:
+    return isinstance(value, (FunctionType, BuiltinFunctionType, MethodType, type, ModuleType, staticmethod,
+                              classmethod, property))
+
+
+@dataclass
+class Snapshot:
+    """Each watched binding: (its name, the namespace, the key, the object, the function
+    holding its code, that code).
+
+    The namespaces are the live dictionaries (module ``__dict__``, class mapping
+    proxies, ``sys.modules``), so a check is one identity comparison per binding:
+    cheap enough to run after every request.
+    """
+
+    entries: list[tuple[str, Any, str, Any, Any, Any]] = field(default_factory=list)
+    sizes: list[tuple[str, Any, int]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _modules(suite_modules: Iterable[ModuleType]) -> list[tuple[str, ModuleType]]:
+    found: dict[str, ModuleType] = {}
+    for name in WATCHED_MODULES:
+        module = sys.modules.get(name)
+        if module is None:
             try:
-                taken[f"{module_name}.{path}"] = _fingerprint(_resolve(module, path))
-            except (AttributeError, KeyError):
-                continue  # not in this pytest release: nothing to watch
-    for name, value in vars(builtins).items():
-        if not name.startswith("_"):
-            taken[f"builtins.{name}"] = _fingerprint(value)
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+        found[name] = module
+    for name, module in list(sys.modules.items()):
+        if isinstance(module, ModuleType) and name.startswith(WATCHED_PREFIXES):
+            found[name] = module
+    for module in suite_modules:
+        found[module.__name__] = module
+    return sorted(found.items())
+
+
+def _classes() -> list[tuple[str, type]]:
+    found = []
+    for module_name, class_name in WATCHED_CLASSES:
+        module = sys.modules.get(module_name)
+        value = getattr(module, class_name, None) if module is not None else None
+        if isinstance(value, type):
+            found.append((f"{module_name}.{class_name}", value))
+    return found
+
+
+def _record_class(taken: Snapshot, label: str, cls: type) -> None:
+    namespace = cls.__dict__
+    taken.sizes.append((label, namespace, len(namespace)))
+    for attribute, member in list(namespace.items()):
+        if _watchable(member):
+            taken.entries.append((f"{label}.{attribute}", namespace, attribute, member, *_code_of(member)))
+
+
+def snapshot(suite_modules: Iterable[ModuleType] = ()) -> Snapshot:
+    """Every watched binding as it is now."""
+    taken = Snapshot()
+    for name, module in _modules(suite_modules):
+        taken.entries.append((f"sys.modules[{name}]", sys.modules, name, module, None, None))
+        namespace = vars(module)
+        for key, value in list(namespace.items()):
+            if not _watchable(value):
+                continue
+            taken.entries.append((f"{name}.{key}", namespace, key, value, *_code_of(value)))
+            if isinstance(value, type) and getattr(value, "__module__", None) == name:
+                _record_class(taken, f"{name}.{key}", value)
+    for label, cls in _classes():
+        _record_class(taken, label, cls)
+    namespace = vars(builtins)
+    for key, value in list(namespace.items()):
+        if not key.startswith("_") or key in ("__import__", "__build_class__"):
+            taken.entries.append((f"builtins.{key}", namespace, key, value, *_code_of(value)))
     return taken
 
 
-def changed(before: Snapshot) -> list[str]:
-    """The watched names whose object or code is no longer what ``before`` recorded."""
-    now = snapshot()
-    return sorted(name for name, print_ in before.items() if now.get(name) != print_)
+def changed(before: Snapshot, suite_modules: Iterable[ModuleType] = ()) -> list[str]:
+    """The watched names bound to another object (or code) than ``before`` recorded.
+
+    A member added to a watched class (shadowing an inherited method) counts too.
+    """
+    missing = _MISSING
+    found = [label for label, namespace, key, value, holder, code in before.entries
+             if namespace.get(key, missing) is not value or (holder is not None and holder.__code__ is not code)]
+    for label, namespace, size in before.sizes:
+        if len(namespace) != size:
+            found.append(f"{label} (a member was added or removed)")
+    return sorted(found)
+
+
+_checker: list[Checker] = []
+
+
+def install(checker: Checker) -> None:
+    """Register the reporter's check, which :func:`checkpoint` runs (once per worker)."""
+    if not _checker:
+        _checker.append(checker)
+
+
+def checkpoint() -> None:
+    """Run the registered check now (the kit calls this after requests and in probes)."""
+    for check in _checker:
+        check()

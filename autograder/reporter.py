@@ -49,7 +49,7 @@ class Reporter:
 
     def __init__(self, emit: Emit, student_file: Path, item_id: str, skip: frozenset[str] = frozenset(),
                  canaries: tuple[str, ...] = (), *, protected: tuple[Path, ...] | None = None,
-                 writable: tuple[Path, ...] = ()) -> None:
+                 writable: tuple[Path, ...] = (), seal: Callable[[], None] | None = None) -> None:
         self.emit = emit
         self.student_file = student_file
         self.item_id = item_id
@@ -57,6 +57,8 @@ class Reporter:
         self.canaries = canaries
         self.protected = protected
         self.writable = writable
+        self.seal = seal
+        self.suite_modules: tuple[Any, ...] = ()
         self.outcomes: dict[str, dict[str, Any]] = {}
         self.snapshot: integrity.Snapshot | None = None
         self.tampered = False
@@ -89,12 +91,18 @@ class Reporter:
         Collection does not touch student code (fixtures load it), so the grader
         already knows every test by now and can score each one if the import fails.
         """
-        for path in {str(item.path) for item in session.items}:
-            linecache.getlines(path)  # cached now: reporting a failure never reopens the suite
+        suites = {str(item.path) for item in session.items}
+        self.suite_modules = tuple({id(m): m for item in session.items
+                                    if (m := getattr(item, "module", None)) is not None}.values())
+        if self.seal is not None:
+            self.seal()  # the kernel forgets the suite: from here on it cannot be opened
+        for key in [k for k in linecache.cache if k in suites]:
+            del linecache.cache[key]  # nor read back from memory
         if self.protected is not None:
             guard.install(student_file=self.student_file, protected=self.protected, writable=self.writable,
                           report=lambda rule: self.emit({"event": "flag", "flag": rule}))
-        self.snapshot = integrity.snapshot()
+        self.snapshot = integrity.snapshot(self.suite_modules)
+        integrity.install(self._check)
         try:
             loader.load(self.student_file, self.item_id)
         except loader.StudentImportError as exc:
@@ -108,7 +116,7 @@ class Reporter:
         """Report, once, that pytest's or the grader's functions were replaced."""
         if self.snapshot is None or self.tampered:
             return
-        replaced = integrity.changed(self.snapshot)
+        replaced = integrity.changed(self.snapshot, self.suite_modules)
         if replaced:
             self.tampered = True
             self.emit({"event": "tampered", "flag": "replaced " + ", ".join(replaced[:3])
@@ -124,6 +132,7 @@ class Reporter:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
         report = yield
+        self._check()  # at every phase, not only at teardown
         outcome = self.outcomes.setdefault(item.name, {"status": "passed", "message": ""})
         if call.excinfo is not None and outcome["status"] == "passed":
             exc = call.excinfo.value
@@ -137,7 +146,6 @@ class Reporter:
                 outcome["status"] = "error"
             outcome["message"] = failure(exc, self.student_file)
         if call.when == "teardown":
-            self._check()
             self.emit({"event": "result", "name": item.name, **self.outcomes.pop(item.name)})
         return report
 

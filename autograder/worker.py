@@ -29,7 +29,7 @@ import pytest
 
 import autograder.kit  # noqa: F401
 import autograder.kit.fixtures  # noqa: F401
-from autograder import guard, integrity  # noqa: F401
+from autograder import guard, integrity, sandbox  # noqa: F401
 from autograder.reporter import Reporter
 
 PYTEST_ARGS = [
@@ -50,6 +50,7 @@ class ResourceLimits:
     open_files: int = 512             # RLIMIT_NOFILE
     processes: int = 512              # RLIMIT_NPROC (ignored for root: the guard refuses forks anyway)
     output_bytes: int = 64 << 10      # what is kept of the student's prints
+    tmp_bytes: int = 64 << 20         # the job folder's tmpfs: every file the student writes, together
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class WorkerSpec:
     canaries: tuple[str, ...] = ()
     protected: tuple[str, ...] = ()
     resources: ResourceLimits = field(default_factory=ResourceLimits)
+    policy: sandbox.Policy | None = None
 
 
 def run(conn: Connection, spec: WorkerSpec) -> None:
@@ -79,18 +81,38 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
         os.setpgrp()  # the grader kills the whole group: no child of the student's survives
         _close_inherited(conn.fileno())
         student_file = Path(spec.student_file)
-        private_tmp = Path(tempfile.mkdtemp(prefix="workbook-worker-"))
-        _limit(spec.resources)
+        _limit(spec.resources)  # first: once the sandbox is on, no limit can be changed
+        applied = None
+        if spec.policy is not None:
+            # Before anything else runs: every layer is inherited by all that follows.
+            try:
+                applied = sandbox.enter(spec.policy)
+            except sandbox.SandboxError as exc:
+                emit({"event": "sandbox_error", "message": str(exc)})
+                return
+            emit({"event": "sandbox", **applied.record()})
+        job = student_file.parent
+        private_tmp = job / "tmp"
+        private_tmp.mkdir(exist_ok=True)
+        ini = job / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        sys.dont_write_bytecode = True
         _capture_output(spec.resources.output_bytes)
         os.environ["TMPDIR"] = str(private_tmp)
         tempfile.tempdir = str(private_tmp)
-        os.chdir(student_file.parent)
-        sys.path.insert(0, str(student_file.parent))
+        os.chdir(job)
+        sys.path.insert(0, str(job))
+        suites = Path(spec.suite).parent.parent
+
+        def seal() -> None:
+            if applied is not None and spec.policy is not None:
+                sandbox.seal(spec.policy, applied)
+
         reporter = Reporter(emit, student_file, spec.item_id, frozenset(spec.skip), spec.canaries,
-                            protected=tuple(Path(p) for p in spec.protected),
-                            writable=(student_file.parent, private_tmp))
+                            protected=tuple(Path(p) for p in spec.protected), writable=(job,), seal=seal)
         pytest.main([spec.suite, f"--student={student_file}", f"--basetemp={private_tmp / 'pytest'}",
-                     *PYTEST_ARGS], plugins=[reporter])
+                     "-c", str(ini), f"--rootdir={suites}", f"--confcutdir={suites}", *PYTEST_ARGS],
+                    plugins=[reporter])
     except BaseException as exc:  # noqa: BLE001 - report, never hang the grader
         try:
             emit({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"})

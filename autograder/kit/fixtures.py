@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autograder import loader
+from autograder import integrity, loader
 from autograder.messages import StudentAbort, describe
 from autograder.paths import SOLUTIONS
 
@@ -54,6 +54,8 @@ class ContainAbort:
             await self.app(scope, receive, send)
         except (SystemExit, KeyboardInterrupt) as exc:
             raise StudentAbort(describe(exc, self.student_file)) from None
+        finally:
+            integrity.checkpoint()  # while the request's patches, if any, are still in place
 
 
 def _item_id(request: pytest.FixtureRequest) -> str:

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from autograder import integrity
+
 T = TypeVar("T")
 
 _real_async_sleep = asyncio.sleep
@@ -74,6 +76,7 @@ class ConcurrencyProbe:
 
     def wrap(self, name: str, result: Callable[..., Any] | Any) -> Callable[..., Awaitable[Any]]:
         async def stand_in(*args: Any, **kwargs: Any) -> Any:
+            integrity.checkpoint()  # a builtin patched only while the request runs shows here
             self.calls[name] += 1
             self.order.append(name)
             self.in_flight += 1
@@ -116,6 +119,7 @@ class SleepRecorder:
         return Path(caller.f_code.co_filename).resolve() == self.student_file.resolve()
 
     def sync_sleep(self, seconds: float) -> None:
+        integrity.checkpoint()
         if self._from_student():
             self.calls.append(SleepCall("time.sleep", seconds, on_event_loop()))
         _real_sync_sleep(min(seconds, self.cap))
@@ -123,6 +127,7 @@ class SleepRecorder:
     def async_sleep(self, seconds: float, result: Any = None) -> Awaitable[Any]:
         if not self._from_student():
             return _real_async_sleep(seconds, result)
+        integrity.checkpoint()
         self.calls.append(SleepCall("asyncio.sleep", seconds, on_event_loop()))
 
         async def pending() -> Any:

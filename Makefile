@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The PostgreSQL leg: the database suites run again against this server when it answers.
-POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+# The Unix socket: graded workers have a private network namespace (see README, threat model).
+POSTGRES_URL ?= postgresql+asyncpg://postgres@/test?host=/var/run/postgresql
 
 .PHONY: setup demo test build clean
 

@@ -6,7 +6,7 @@ evidence (call counts, peak concurrency, which thread ran what), and assertions 
 fail with one sentence a student can act on.
 """
 
-from autograder.kit.checks import expect, expect_json, expect_status, route_for
+from autograder.kit.checks import expect, expect_json, expect_status, route_for, same
 from autograder.kit.probes import (
     ConcurrencyProbe,
     Gate,
@@ -27,4 +27,5 @@ __all__ = [
     "on_event_loop",
     "route_for",
     "run",
+    "same",
 ]

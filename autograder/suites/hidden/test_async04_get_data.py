@@ -17,7 +17,7 @@ import inspect
 
 import pytest
 
-from autograder.kit import ConcurrencyProbe, SleepRecorder, asgi_client, expect, expect_json, expect_status, run
+from autograder.kit import ConcurrencyProbe, SleepRecorder, asgi_client, expect, expect_json, expect_status, run, same
 
 MESSAGE = "Data fetched successfully!"
 MANY = 50  # more requests at once than FastAPI's thread pool has threads (40)
@@ -71,7 +71,7 @@ def test_mock_fetch_data_returns_the_message(student):
     """awaiting mock_fetch_data() gives 'Data fetched successfully!'"""
     student.FETCH_DELAY = 0.001
     result = fetch_once(student)
-    expect(result == MESSAGE, f"mock_fetch_data() returned {result!r}; expected {MESSAGE!r}")
+    expect(same(result, MESSAGE), f"mock_fetch_data() returned {result!r}; expected {MESSAGE!r}")
 
 
 @pytest.mark.task(1)
@@ -93,7 +93,7 @@ def test_waits_fetch_delay_with_asyncio_sleep(student, recorder):
 @pytest.mark.points(1)
 def test_default_delay_is_three_seconds(student, recorder):
     """as written, the mock query takes 3 seconds"""
-    expect(student.FETCH_DELAY == 3.0, f"FETCH_DELAY is {student.FETCH_DELAY!r}; the task asks for 3 seconds")
+    expect(same(student.FETCH_DELAY, 3.0), f"FETCH_DELAY is {student.FETCH_DELAY!r}; the task asks for 3 seconds")
     fetch_once(student)
     made = sleeps(recorder)
     expect(made == [("asyncio.sleep", 3.0)],

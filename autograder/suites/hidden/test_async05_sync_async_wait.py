@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.kit import Gate, asgi_client, expect, expect_json, expect_status, on_event_loop, route_for, run
+from autograder.kit import Gate, asgi_client, expect, expect_json, expect_status, on_event_loop, route_for, run, same
 
 REAL_SYNC_SLEEP = time.sleep
 REAL_ASYNC_SLEEP = asyncio.sleep
@@ -166,7 +166,7 @@ def test_sync_wait_answers_its_message(client):
 @pytest.mark.points(1)
 def test_sync_wait_sleeps_wait_seconds(student, sleeps, client):
     """/sync-wait calls time.sleep(WAIT) once, and WAIT is the task's 2 seconds"""
-    expect(student.default_wait == 2, f"WAIT is {student.default_wait!r} in your module; the task asks for a "
+    expect(same(student.default_wait, 2), f"WAIT is {student.default_wait!r} in your module; the task asks for a "
                                       "2-second delay (WAIT = 2.0)")
     expect_status(client.get("/sync-wait"), 200, "GET /sync-wait must answer 200 once it has waited")
     slept = sleeps.of("time.sleep")

@@ -25,6 +25,7 @@ from collections import Counter
 import pytest
 
 from autograder.kit import (
+    same,
     Gate,
     SleepRecorder,
     asgi_client,
@@ -215,7 +216,7 @@ def test_order_leaves_the_loop_free(student, held):
     expect_status(response, 201, "a placed order must still answer 201 Created")
     expect_json(response, {"symbol": "GLOBEX", "quantity": 3, "total": 297.0, "audit_entry": 1},
                 "the answer must stay {'symbol': 'GLOBEX', 'quantity': 3, 'total': 297.0, 'audit_entry': 1}")
-    expect(student.AUDIT_LOG == ["BUY 3 GLOBEX @ 99.0"],
+    expect(same(student.AUDIT_LOG, ["BUY 3 GLOBEX @ 99.0"]),
            f"after one order the audit log holds {student.AUDIT_LOG!r}; expected ['BUY 3 GLOBEX @ 99.0']")
 
 
@@ -226,7 +227,7 @@ def test_unknown_symbol_order_is_404_without_audit(student, held):
     response = held.request(student.app, "POST", "/orders", json={"symbol": "nope", "quantity": 1})
     expect_status(response, 404, "an order for a symbol without a price must still answer 404 Not Found")
     expect_json(response, {"detail": "Unknown symbol: NOPE"}, "the detail must stay 'Unknown symbol: NOPE'")
-    expect(student.AUDIT_LOG == [] and held.calls["write_audit_line"] == 0,
+    expect(same(student.AUDIT_LOG, []) and held.calls["write_audit_line"] == 0,
            f"a refused order wrote audit lines {student.AUDIT_LOG!r}; only placed orders are audited")
     held.gate = Gate()
     placed = held.request(student.app, "POST", "/orders", json={"symbol": "INITECH", "quantity": 2})

@@ -26,7 +26,7 @@ from collections import Counter
 import pytest
 from fastapi.testclient import TestClient
 
-from autograder.kit import ConcurrencyProbe, SleepRecorder, expect, expect_json, expect_status, run
+from autograder.kit import ConcurrencyProbe, SleepRecorder, expect, expect_json, expect_status, run, same
 
 REAL_ASYNC_SLEEP = asyncio.sleep
 
@@ -181,7 +181,7 @@ def test_fetch_all_keeps_the_order_of_ids(student, stand_ins):
 @pytest.mark.points(1)
 def test_at_most_three_in_flight(student, stand_ins):
     """fetch_all never has more than MAX_CONCURRENCY (3) fetches in flight, and MAX_CONCURRENCY is 3"""
-    expect(student.MAX_CONCURRENCY == 3,
+    expect(same(student.MAX_CONCURRENCY, 3),
            f"MAX_CONCURRENCY is {student.MAX_CONCURRENCY!r}; the inventory service allows 3 requests in flight")
     ids = list(range(1, 11))
     fetches = stand_ins()

@@ -17,7 +17,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from autograder.kit import expect, expect_json, expect_status, on_event_loop
+from autograder.kit import expect, expect_json, expect_status, on_event_loop, same
 
 SUBJECT = "You have a new notification"
 
@@ -132,7 +132,7 @@ def test_email_has_the_right_arguments(student, timeline_client):
     student.SEND_DELAY = 0
     post(timeline_client, email="grace@example.org", message="Build 42 passed")
     expected = [{"to": "grace@example.org", "subject": SUBJECT, "body": "Build 42 passed"}]
-    expect(student.OUTBOX == expected, f"OUTBOX holds {student.OUTBOX!r}; expected {expected!r} "
+    expect(same(student.OUTBOX, expected), f"OUTBOX holds {student.OUTBOX!r}; expected {expected!r} "
                                        "(send_email(to=email, subject=SUBJECT, body=message))")
 
 
@@ -173,9 +173,9 @@ def test_failed_send_is_recorded_and_the_answer_unchanged(student, timeline_clie
            f"with a failing send the answer was {response.status_code} {response.text[:80]}; a failed send happens "
            f"after the answer and must not change it ({normal.status_code} {normal.text[:80]})")
     expected = [{"email": "ada@example.com", "error": "mailbox full"}]
-    expect(student.OUTBOX == [{"to": "ada@example.com", "subject": SUBJECT, "body": "Your report is ready"}],
+    expect(same(student.OUTBOX, [{"to": "ada@example.com", "subject": SUBJECT, "body": "Your report is ready"}]),
            f"OUTBOX holds {student.OUTBOX!r}; the failed send must not be recorded as sent")
-    expect(student.FAILED_NOTIFICATIONS == expected,
+    expect(same(student.FAILED_NOTIFICATIONS, expected),
            f"FAILED_NOTIFICATIONS holds {student.FAILED_NOTIFICATIONS!r} after a failed send; expected {expected!r}")
 
 
@@ -189,7 +189,7 @@ def test_any_send_error_is_caught_and_logged(student, timeline_client, caplog):
     expect(response.status_code in (200, 202), f"with a failing send the answer was {response.status_code}; a failed "
                                                "send happens after the answer and must not change it")
     expected = [{"email": "alan@example.com", "error": "smtp server down"}]
-    expect(student.FAILED_NOTIFICATIONS == expected,
+    expect(same(student.FAILED_NOTIFICATIONS, expected),
            f"FAILED_NOTIFICATIONS holds {student.FAILED_NOTIFICATIONS!r} after a connection error; expected "
            f"{expected!r} (catch Exception, not only EmailError)")
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR and "alan@example.com" in r.getMessage()]

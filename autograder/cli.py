@@ -519,7 +519,6 @@ def export_classroom(
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
     selected = _items(items)
-    _check_outputs(exports.classroom_target(folder))
     try:
         target = exports.export_classroom(folder, selected, grader)
     except OutputError as exc:

@@ -149,14 +149,9 @@ jobs:
 """
 
 
-def classroom_target(folder: Path) -> Path:
-    """Where the workflow goes in the template repository."""
-    return folder / ".github" / "workflows" / "classroom.yml"
-
-
 def export_classroom(folder: Path, items: list[manifest.Item], grader: str) -> Path:
     """Write the workflow; a FIFO or a folder planted at its path is refused (OutputError)."""
-    target = classroom_target(folder)
+    target = folder / ".github" / "workflows" / "classroom.yml"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -175,6 +175,20 @@ def test_every_hint_prints_exactly(item, monkeypatch):
     assert all(f"hint: {h}" in table for h in item.hints)
 
 
+def test_a_check_message_is_printed_as_written(monkeypatch):
+    """A student's exception text reaches the terminal as text: no markup, no escape sequence."""
+    from autograder import checks, results
+
+    item = COURSE.item(ITEM)
+    test = results.TestResult("test_1", 0, 1, "failed", "ValueError: [/bold] \x1b]0;pwned\x07[link=mailto:eve]x[/link]",
+                              task=1, description="answers")
+    report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(ITEM, 1, [test]))
+    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None: report)
+    result = invoke("check", ITEM)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "✗ task 1 · answers (1 pt): ValueError: [/bold] [link=mailto:eve]x[/link]"
+
+
 def test_the_hints_rich_would_mangle_are_counted():
     """The test above is the evidence for these: as markup, they print differently."""
     from rich.text import Text

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from autograder import engine, manifest
 from autograder.manifest import Item
+from autograder.outputs import clean, plain
 from autograder.paths import EXERCISES
 from autograder.results import ItemResult
 
@@ -32,21 +33,24 @@ class CheckReport:
         return self.result.status == "graded" and all(t.status == "passed" for t in self.result.tests)
 
     def lines(self) -> list[str]:
-        """Plain text, one line per check (plus its hint when it failed)."""
+        """Plain text, one line per check (plus its hint when it failed), without control characters.
+
+        Print them as text, never as Rich markup: a hint such as ``Annotated[int, Query()]``
+        would lose its brackets."""
         r = self.result
         if r.status in ("missing", "import_error", "crashed") or not r.tests:
-            return [f"✗ {self.file.name}: {r.message or r.status}"]
+            return [clean(f"✗ {self.file.name}: {r.message or r.status}")]
         out = []
         for test in r.tests:
             task = f"task {test.task} · " if test.task else ""
             pts = f"({test.max_score:g} pt{'s' if test.max_score != 1 else ''})"
             if test.status == "passed":
-                out.append(f"✓ {task}{test.description} {pts}")
+                out.append(clean(f"✓ {task}{test.description} {pts}"))
             else:
-                out.append(f"✗ {task}{test.description} {pts}: {test.message}")
+                out.append(clean(f"✗ {task}{test.description} {pts}: {test.message}"))
                 hint = self.item.hint(test.task)
                 if hint:
-                    out.append(f"    hint: {hint}")
+                    out.append(f"    hint: {clean(hint)}")
         total = sum(t.max_score for t in r.tests)
         out.append(f"{r.score:g}/{total:g} points · {'all checks pass' if self.passed else 'keep going'}")
         return out
@@ -67,15 +71,15 @@ class CheckReport:
     def __rich__(self) -> Group | Table:
         r = self.result
         if r.status in ("missing", "import_error", "crashed") or not r.tests:
-            return Group(Text(f"✗ {self.file.name}: {r.message or r.status}", style="bold red"))
-        grid = Table(title=f"{self.item.id}: {self.item.title}", show_lines=False)
+            return Group(plain(f"✗ {self.file.name}: {r.message or r.status}", "bold red"))
+        grid = Table(title=plain(f"{self.item.id}: {self.item.title}"), show_lines=False)
         for column in ("", "task", "check", "points", "message / hint"):
             grid.add_column(column)
         for test in r.tests:
             ok = test.status == "passed"
-            detail = "" if ok else f"{test.message}\nhint: {self.item.hint(test.task)}"
-            grid.add_row("[green]✓[/]" if ok else "[red]✗[/]", str(test.task or ""), test.description,
-                         f"{test.score:g}/{test.max_score:g}", detail)
+            detail = Text() if ok else plain(test.message) + "\n" + plain(f"hint: {self.item.hint(test.task)}")
+            grid.add_row(Text("✓", style="green") if ok else Text("✗", style="red"), str(test.task or ""),
+                         plain(test.description), f"{test.score:g}/{test.max_score:g}", detail)
         total = sum(t.max_score for t in r.tests)
         grid.caption = f"{r.score:g}/{total:g} points"
         return grid

@@ -2,19 +2,29 @@
 
 Errors the user can fix (an unknown item, a missing path, a broken zip) print one line
 and exit 2; they never show a traceback.
+
+Nothing from a submission, a path or the manifest is printed as Rich markup: ``fail``
+and ``say`` print plain text (through :func:`autograder.outputs.clean`), and tables
+get :class:`rich.text.Text` cells. The instructor's modules (grading, store, reports,
+exports, audit, build) are imported inside their commands through ``_instructor``,
+since the student bundle leaves them out.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from autograder import manifest
+from autograder.outputs import OutputError, check_output, clean, plain, write_output
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="FastAPI Advanced workbook: lessons, checks and the autograder.")
@@ -22,9 +32,28 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+def fail(message: object, code: int = 2) -> typer.Exit:
+    """Print ``error: <message>`` as one line of plain text (never markup) and return the exit to raise."""
+    errors.print(Text.assemble(("error:", "bold red"), " ", clean(message)), highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def say(message: object, style: str = "", to: Console | None = None) -> None:
+    """Print one line of plain text: a path or a name in it is never read as markup."""
+    (to or console).print(plain(message, style), highlight=False, soft_wrap=True)
+
+
+INSTRUCTOR_ONLY = "this command is for instructors; it is not in the student bundle"
+
+
+def _instructor(name: str) -> ModuleType:
+    """Import ``autograder.<name>``, which the student bundle does not ship, or fail in one line."""
+    try:
+        return importlib.import_module(f"autograder.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"autograder.{name}":
+            raise
+        raise fail(INSTRUCTOR_ONLY) from None
 
 
 def _items(ids: str | None) -> list[manifest.Item]:
@@ -51,7 +80,7 @@ def list_items(as_json: Annotated[bool, typer.Option("--json", help="Print JSON 
     for column in ("id", "title", "section", "points"):
         grid.add_column(column, justify="right" if column == "points" else "left")
     for item in course.items:
-        grid.add_row(item.id, item.title, item.section, str(item.points))
+        grid.add_row(plain(item.id), plain(item.title), plain(item.section), str(item.points))
     console.print(grid)
 
 
@@ -71,8 +100,7 @@ def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook li
     report = run_checks(item, path)
     _remember(report)
     for line in report.lines():
-        style = "green" if line.startswith("✓") else ("red" if line.startswith("✗") else None)
-        console.print(line, style=style, highlight=False, soft_wrap=True)
+        say(line, "green" if line.startswith("✓") else ("red" if line.startswith("✗") else ""))
     raise typer.Exit(0 if report.passed else 1)
 
 
@@ -100,11 +128,11 @@ def hint(item: Annotated[str, typer.Argument(help="The item id.")],
     except manifest.UnknownItem as exc:
         raise fail(str(exc)) from None
     if not found.hints:
-        console.print(f"{found.id} has no hints.")
+        say(f"{found.id} has no hints.")
         return
     if show_all:
         for number, text in enumerate(found.hints, start=1):
-            console.print(f"hint {number}/{len(found.hints)} (task {number}): {text}", highlight=False)
+            say(f"hint {number}/{len(found.hints)} (task {number}): {text}")
         return
     state = State.load()
     number = state.next_hint(found.id, len(found.hints))
@@ -112,9 +140,9 @@ def hint(item: Annotated[str, typer.Argument(help="The item id.")],
         state.save()
     except OSError:
         pass
-    console.print(f"hint {number}/{len(found.hints)} (task {number}): {found.hints[number - 1]}", highlight=False)
+    say(f"hint {number}/{len(found.hints)} (task {number}): {found.hints[number - 1]}")
     if number < len(found.hints):
-        console.print(f"[dim]run `workbook hint {found.id}` again for the next one[/]")
+        say(f"run `workbook hint {found.id}` again for the next one", "dim")
 
 
 @app.command()
@@ -154,9 +182,9 @@ def serve(item: Annotated[str, typer.Argument(help="The item id.")],
     if port is not None and not server.port_is_free(host, port):
         raise fail(f"port {port} is busy; pick another with --port, or leave it out to get a free one")
     chosen = port or server.choose_port(host)
-    console.print(f"Serving {file} at http://{host}:{chosen}\n"
-                  f"Interactive docs: [bold]http://{host}:{chosen}/docs[/]  (Ctrl-C stops; saving the file reloads)",
-                  highlight=False)
+    say(f"Serving {file} at http://{host}:{chosen}")
+    console.print(Text.assemble("Interactive docs: ", (f"http://{host}:{chosen}/docs", "bold"),
+                                "  (Ctrl-C stops; saving the file reloads)"), highlight=False)
     server.run(file, found.id, host, chosen, reload)
 
 
@@ -183,12 +211,10 @@ def grade(
                                                       help="Write GitHub Classroom's payload (one submission).")] = None,
 ) -> None:
     """Grade submissions with the hidden suites and print the gradebook."""
-    from autograder import grading
     from autograder.engine import Limits
     from autograder.paths import SUITES
-    from autograder.store import Store, StoreError
-    from autograder.submissions import SubmissionError
 
+    grading, stored, submitted = _instructor("grading"), _instructor("store"), _instructor("submissions")
     if not (SUITES / "hidden").is_dir():
         raise fail("this copy of the course has no hidden suites (it is a student bundle): grading is for instructors")
     selected = _items(items)
@@ -197,11 +223,12 @@ def grade(
     _check_outputs(json_out, csv_out, html_out, gradescope, classroom)
     tally = {"graded": 0, "reused": 0}
     try:
-        with Store(db) as store, _progress(quiet) as bar:
+        with stored.Store(db) as store, _progress(quiet) as bar:
             task = None
 
             def on_plan(todo: int, reused: int) -> None:
                 nonlocal task
+                store.open()  # locked (or refused) before the first item is graded, even with --regrade
                 tally["graded"], tally["reused"] = todo, reused
                 if bar is not None:
                     task = bar.add_task("grading", total=todo)
@@ -213,20 +240,39 @@ def grade(
             results = grading.grade(submissions, selected, workers=workers,
                                     limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout),
                                     store=store, regrade=regrade, on_plan=on_plan, on_item=on_item)
-    except (SubmissionError, StoreError) as exc:
-        raise fail(str(exc)) from None
-    console.print(f"graded {tally['graded']}, reused {tally['reused']} (store: {db})", highlight=False,
-                  soft_wrap=True)
-    _write(results, selected, json_out, csv_out, html_out)
+    except (submitted.SubmissionError, stored.StoreError) as exc:
+        raise fail(exc) from None
+    say(f"graded {tally['graded']}, reused {tally['reused']} (store: {db})")
+    isolation = _isolation()
+    _write(results, selected, json_out, csv_out, html_out, isolation)
     if gradescope or classroom:
-        from autograder import exports
+        exports = _instructor("exports")
+        try:
+            if gradescope:
+                write_output(gradescope, json.dumps(exports.gradescope_results(results[0], isolation), indent=2)
+                             + "\n")
+                say(f"Gradescope results: {gradescope}")
+            if classroom:
+                write_output(classroom, exports.classroom_payload(results[0]) + "\n")
+                say(f"GitHub Classroom payload: {classroom}")
+        except OutputError as exc:
+            raise fail(exc) from None
 
-        if gradescope:
-            gradescope.write_text(json.dumps(exports.gradescope_results(results[0]), indent=2) + "\n", encoding="utf-8")
-            console.print(f"Gradescope results: {gradescope}")
-        if classroom:
-            classroom.write_text(exports.classroom_payload(results[0]) + "\n", encoding="utf-8")
-            console.print(f"GitHub Classroom payload: {classroom}")
+
+def _isolation() -> dict | None:
+    """How the engine isolated the graded code (``autograder.sandbox.describe()``), or None
+    while this engine has no such record (no sandbox module, or one without ``describe``).
+
+    The one place the outputs get the record from: the table, the JSON, the HTML report
+    and Gradescope's results all take it as a parameter."""
+    try:
+        from autograder import sandbox
+    except ModuleNotFoundError as exc:
+        if exc.name != "autograder.sandbox":
+            raise
+        return None
+    describe = getattr(sandbox, "describe", None)
+    return describe() if describe else None
 
 
 @app.command()
@@ -239,33 +285,35 @@ def report(
                                                                  "item in the store).")] = None,
 ) -> None:
     """(Instructors) Print the gradebook and write its exports from the store, without grading."""
-    from autograder.store import Store, StoreError
-
+    stored = _instructor("store")
+    _instructor("gradebook")
     if not db.is_file():
         raise fail(f"no gradebook at {db} (`workbook grade` writes one; --db names another)")
     _check_outputs(json_out, csv_out, html_out)
     try:
-        with Store(db) as store:
+        with stored.Store(db, writer=False) as store:
             rows = store.rows()
             stored = {row.item for row in rows}
             course = manifest.load()
             selected = _items(items) if items else [i for i in course.items if i.id in stored]
             results = store.results(selected)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
+    except stored.StoreError as exc:
+        raise fail(exc) from None
     if not results:
         raise fail(f"{db} holds no result for these items")
     unknown = sorted(stored - {i.id for i in course.items})
     if unknown:
-        errors.print(f"left out: {len(unknown)} stored item(s) no longer in the course ({', '.join(unknown)})",
-                     highlight=False, soft_wrap=True)
+        say(f"left out: {len(unknown)} stored item(s) no longer in the course ({', '.join(unknown)})", to=errors)
     _write(results, selected, json_out, csv_out, html_out)
 
 
 def _check_outputs(*outs: Path | None) -> None:
-    for out in outs:
-        if out is not None and not out.parent.is_dir():
-            raise fail(f"cannot write {out}: no such folder {out.parent}")
+    """Refuse, before any work, an output path in no folder or that is no regular file (a FIFO...)."""
+    try:
+        for out in outs:
+            check_output(out)
+    except OutputError as exc:
+        raise fail(exc) from None
 
 
 def _progress(quiet: bool, unit: str = "items"):
@@ -286,21 +334,23 @@ def _progress(quiet: bool, unit: str = "items"):
                     Rate(), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=errors)
 
 
-def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_out: Path | None) -> None:
-    from autograder import gradebook
-
-    gradebook.print_table(results, selected, console)
-    if json_out:
-        gradebook.write_json(results, json_out)
-        console.print(f"results JSON: {json_out}")
-    if csv_out:
-        gradebook.write_csv(results, selected, csv_out)
-        console.print(f"CSV gradebook: {csv_out}")
-    if html_out:
-        from autograder import report as html
-
-        html.write_html(results, selected, html_out)
-        console.print(f"HTML report: {html_out}")
+def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_out: Path | None,
+           isolation: dict | None = None) -> None:
+    """The table (and the isolation line), then each export asked for."""
+    gradebook = _instructor("gradebook")
+    gradebook.print_table(results, selected, console, isolation)
+    try:
+        if json_out:
+            gradebook.write_json(results, json_out, isolation)
+            say(f"results JSON: {json_out}")
+        if csv_out:
+            gradebook.write_csv(results, selected, csv_out)
+            say(f"CSV gradebook: {csv_out}")
+        if html_out:
+            _instructor("report").write_html(results, selected, html_out, isolation)
+            say(f"HTML report: {html_out}")
+    except OutputError as exc:
+        raise fail(exc) from None
 
 
 @app.command()
@@ -323,8 +373,9 @@ def audit(
     """(Authors) Mutation-test the hidden suites: every mutant of a reference solution must fail its suite."""
     import time
 
-    from autograder import audit as auditor
     from autograder.engine import Limits
+
+    auditor = _instructor("audit")
     from autograder.paths import SUITES
 
     if not (SUITES / "hidden").is_dir():
@@ -338,19 +389,17 @@ def audit(
             if not item_ids:
                 raise fail("--pending needs the item ids to record as not audited yet")
             auditor.record_pending(selected)
-            console.print(f"recorded {len(selected)} item(s) as not audited yet in {auditor.BASELINE}",
-                          highlight=False)
+            say(f"recorded {len(selected)} item(s) as not audited yet in {auditor.BASELINE}")
             return
         if changed:
             waiting = auditor.pending(selected)
             unchanged = len(selected)
             selected = auditor.changed(selected)
             unchanged -= len(selected)
-            console.print(f"audit --changed: {len(selected)} item(s) differ from {auditor.BASELINE.name}, "
-                          f"{unchanged} unchanged", highlight=False)
+            say(f"audit --changed: {len(selected)} item(s) differ from {auditor.BASELINE.name}, "
+                f"{unchanged} unchanged")
             if waiting:
-                console.print(f"not audited yet (unchanged since recorded as pending): "
-                              f"{', '.join(i.id for i in waiting)}", highlight=False, soft_wrap=True)
+                say(f"not audited yet (unchanged since recorded as pending): {', '.join(i.id for i in waiting)}")
             if not selected:
                 return
         started = time.monotonic()
@@ -374,26 +423,25 @@ def audit(
     _audit_report(audits, elapsed, diffs)
     passed = sum(a.passed for a in audits)
     # A plain closing line, as test runners end theirs: items at the target, items below.
-    console.print(f"audit: {passed} passed, {len(audits) - passed} failed", highlight=False)
+    say(f"audit: {passed} passed, {len(audits) - passed} failed")
     if passed < len(audits):
         raise typer.Exit(1)
     if record:
         auditor.record(audits)
-        console.print(f"recorded {len(audits)} item(s) in {auditor.BASELINE}", highlight=False)
+        say(f"recorded {len(audits)} item(s) in {auditor.BASELINE}")
 
 
 def _audit_report(audits, elapsed: float, diffs: bool) -> None:
     from rich.table import Table
 
-    from autograder import audit as auditor
-
+    auditor = _instructor("audit")
     grid = Table(title=f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)")
     for column in ("item", "mutants", "invalid", "killed", "equivalent", "survived", "score", "worker s"):
         grid.add_column(column, justify="left" if column == "item" else "right")
 
     def row(name, total, invalid, killed, equivalent, survived, score, seconds, ok, style=None):
         mark = "" if ok else " ✗"
-        grid.add_row(name, str(total), str(invalid), str(killed), str(equivalent), str(survived),
+        grid.add_row(plain(name), str(total), str(invalid), str(killed), str(equivalent), str(survived),
                      f"{score:.0%}{mark}", f"{seconds:.0f}", style=style)
 
     for found in audits:
@@ -410,33 +458,33 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
                   "grading each item's mutants and its unmutated control", highlight=False, soft_wrap=True)
     for found in audits:
         if found.control:
-            console.print(f"[red]{found.item.id}: the unmutated solution does not get full marks, so its audit "
-                          f"proves nothing:[/] {found.control}", highlight=False, soft_wrap=True)
+            console.print(plain(f"{found.item.id}: the unmutated solution does not get full marks, so its audit "
+                                "proves nothing: ", "red") + plain(found.control), highlight=False, soft_wrap=True)
         if found.survivors:
-            console.print(f"[bold]{found.item.id}[/]: {len(found.survivors)} survivor(s)", highlight=False)
+            console.print(plain(found.item.id, "bold") + f": {len(found.survivors)} survivor(s)", highlight=False)
             source = (auditor.SOLUTIONS / found.item.filename).read_text(encoding="utf-8") if diffs else ""
             for outcome in found.survivors:
                 mutant = outcome.mutant
-                console.print(f"  {mutant.id}  line {mutant.line}: {mutant.description}", highlight=False,
-                              soft_wrap=True, markup=False)
+                say(f"  {mutant.id}  line {mutant.line}: {mutant.description}")
                 if diffs:
                     console.print(auditor.diff(source, mutant), highlight=False, soft_wrap=True, markup=False)
         for entry in found.stale:
-            console.print(f"[yellow]{found.item.id}: equivalents entry {entry} matches no surviving mutant "
-                          "(killed now, or gone): remove it[/]", highlight=False, soft_wrap=True)
+            say(f"{found.item.id}: equivalents entry {entry} matches no surviving mutant (killed now, or gone): "
+                "remove it", "yellow")
 
 
 @app.command()
 def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")]) -> None:
     """(Instructors) Build the student bundle: lessons, stubs, public checks, the CLI."""
-    from autograder import release as bundle
-
+    bundle = _instructor("release")
     if out.suffix.lower() != ".zip":
         raise fail(f"{out} must end in .zip")
-    if not out.resolve().parent.is_dir():
-        raise fail(f"cannot write {out}: no such folder {out.parent}")
-    names = bundle.build(out)
-    console.print(f"wrote {out}: {len(names)} files (no solutions, no hidden suites)")
+    _check_outputs(out)
+    try:
+        names = bundle.build(out)
+    except OutputError as exc:
+        raise fail(exc) from None
+    say(f"wrote {out}: {len(names)} files (no solutions, no hidden suites)")
 
 
 export = typer.Typer(help="(Instructors) Package the grader for another platform.", no_args_is_help=True)
@@ -447,12 +495,15 @@ app.add_typer(export, name="export")
 def export_gradescope(out: Annotated[Path, typer.Argument(help="The autograder zip to upload to Gradescope.")]
                       ) -> None:
     """Build a Gradescope autograder (setup.sh, run_autograder and the grader)."""
-    from autograder import exports
-
+    exports = _instructor("exports")
     if out.suffix.lower() != ".zip" or not out.resolve().parent.is_dir():
         raise fail(f"cannot write {out}: give a .zip path in an existing folder")
-    names = exports.export_gradescope(out)
-    console.print(f"wrote {out}: {len(names)} files; upload it as the assignment's autograder")
+    _check_outputs(out)
+    try:
+        names = exports.export_gradescope(out)
+    except OutputError as exc:
+        raise fail(exc) from None
+    say(f"wrote {out}: {len(names)} files; upload it as the assignment's autograder")
 
 
 @export.command("github-classroom")
@@ -464,12 +515,15 @@ def export_classroom(
     items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
 ) -> None:
     """Write a GitHub Classroom workflow that grades each push and reports the points."""
-    from autograder import exports
-
+    exports = _instructor("exports")
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
-    target = exports.export_classroom(folder, _items(items), grader)
-    console.print(f"wrote {target}")
+    selected = _items(items)
+    try:
+        target = exports.export_classroom(folder, selected, grader)
+    except OutputError as exc:
+        raise fail(exc) from None
+    say(f"wrote {target}")
 
 
 @app.command()
@@ -478,11 +532,10 @@ def build(check_only: Annotated[bool, typer.Option("--check", help="Fail if gene
           items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
           ) -> None:
     """(Authors) Regenerate the exercise stubs and the lesson notebooks from their sources."""
-    from autograder import build as builder
-
+    builder = _instructor("build")
     stale = builder.build_all(check_only=check_only, execute=execute, items=[i.id for i in _items(items)])
     for path in stale:
-        console.print(f"{'stale' if check_only else 'wrote'}: {path}")
+        say(f"{'stale' if check_only else 'wrote'}: {path}")
     if check_only and stale:
         raise fail(f"{len(stale)} generated file(s) are stale: run `workbook build`", 1)
 

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import manifest
+from autograder.outputs import OutputError, check_output, clean, isolation_line, open_output, scrub, write_output
 from autograder.paths import PACKAGE, ROOT
 from autograder.results import SubmissionResult
 
@@ -45,9 +46,11 @@ fi
 """
 
 
-def gradescope_results(result: SubmissionResult) -> dict:
-    """Gradescope's results.json for one submission."""
+def gradescope_results(result: SubmissionResult, isolation: dict | None = None) -> dict:
+    """Gradescope's results.json for one submission; the engine's ``isolation`` record, when
+    given, is a line of its top-level ``output``."""
     course = manifest.load()
+    (result,) = scrub([result])
     tests = []
     for n, item in enumerate(result.items, start=1):
         title = course.item(item.id).title
@@ -61,12 +64,14 @@ def gradescope_results(result: SubmissionResult) -> dict:
                           "score": test.score, "max_score": test.max_score,
                           "status": "passed" if test.status == "passed" else "failed",
                           "visibility": "after_published", "output": test.message})
-    return {"score": result.score, "output": f"{result.score:g}/{result.max_score:g} points",
+    output = "\n".join(filter(None, [f"{result.score:g}/{result.max_score:g} points", isolation_line(isolation)]))
+    return {"score": result.score, "output": output,
             "visibility": "after_published", "stdout_visibility": "hidden", "tests": tests}
 
 
 def classroom_payload(result: SubmissionResult) -> str:
     """The base64 payload GitHub Classroom's grading reporter reads for one runner."""
+    (result,) = scrub([result])
     tests = []
     for item in result.items:
         for test in item.tests or []:
@@ -84,7 +89,7 @@ def classroom_payload(result: SubmissionResult) -> str:
 def export_gradescope(out: Path) -> list[str]:
     """A Gradescope autograder zip: setup.sh, run_autograder, and the course package."""
     names = []
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with open_output(out, binary=True) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
 
         def add(name: str, data: str | bytes, executable: bool = False) -> None:
             info = zipfile.ZipInfo(name)
@@ -145,7 +150,12 @@ jobs:
 
 
 def export_classroom(folder: Path, items: list[manifest.Item], grader: str) -> Path:
+    """Write the workflow; a FIFO or a folder planted at its path is refused (OutputError)."""
     target = folder / ".github" / "workflows" / "classroom.yml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(classroom_workflow(items, grader), encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {clean(target)}: {exc.strerror or exc}") from None
+    check_output(target)
+    write_output(target, classroom_workflow(items, grader))
     return target

@@ -1,16 +1,23 @@
-"""Writing results out: the versioned JSON, the CSV gradebook, the terminal table."""
+"""Writing results out: the versioned JSON, the CSV gradebook, the terminal table.
+
+Every writer starts from :func:`autograder.outputs.scrub`, so no name or message reaches
+a file or the terminal with a control character, and the CSV's cells go through
+:func:`autograder.outputs.csv_cell` (no formula). Table cells holding a name are
+:class:`rich.text.Text`, never markup.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from autograder import manifest
 from autograder.manifest import Item
+from autograder.outputs import isolation_line, plain, scrub, write_csv_rows, write_output
 from autograder.results import ItemResult, SubmissionResult, gradebook_json
 
 STATUS_MARK = {"graded": "", "missing": "—", "import_error": "import error", "timeout": "timeout",
@@ -19,19 +26,20 @@ FLAG = "⚑"
 FLAG_NOTE = f"{FLAG} flagged: review the code (a flag never raises a score)"
 
 
-def write_json(results: list[SubmissionResult], path: Path) -> None:
-    path.write_text(json.dumps(gradebook_json(results), indent=2) + "\n", encoding="utf-8")
+def write_json(results: list[SubmissionResult], path: Path, isolation: dict | None = None) -> None:
+    """The results JSON (version 1); with ``isolation``, the engine's record of it at the top."""
+    data = gradebook_json(scrub(results), isolation)
+    write_output(path, json.dumps(data, indent=2) + "\n")
 
 
 def write_csv(results: list[SubmissionResult], items: list[Item], path: Path) -> None:
     """One row per submission, one column per item, the total, the maximum, the flagged items."""
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(["submission", *[i.id for i in items], "total", "max_score", "flags"])
-        for result in results:
-            scores = [_number(r.score) if (r := result.item(i.id)) else "" for i in items]
-            writer.writerow([result.submission, *scores, _number(result.score), _number(result.max_score),
-                             ";".join(flagged(result))])
+    rows: list[list[object]] = [["submission", *[i.id for i in items], "total", "max_score", "flags"]]
+    for result in scrub(results):
+        scores = [_number(r.score) if (r := result.item(i.id)) else "" for i in items]
+        rows.append([result.submission, *scores, _number(result.score), _number(result.max_score),
+                     ";".join(flagged(result))])
+    write_csv_rows(path, rows)
 
 
 def flagged(result: SubmissionResult) -> list[str]:
@@ -56,12 +64,18 @@ def _short(item_id: str) -> str:
     return item_id.split("_", 1)[0]
 
 
-def _cell(r: ItemResult | None) -> str:
+def _cell(r: ItemResult | None) -> Text:
+    """The score in its colour, why there is none, the flag: built from our own words only."""
+    cell = Text()
     if r is None:
-        return ""
+        return cell
+    cell.append(_number(r.score), style=_colour(r.score, r.max_score))
     mark = STATUS_MARK[r.status]
-    return (f"[{_colour(r.score, r.max_score)}]{_number(r.score)}[/]" + (f" [dim]{mark}[/]" if mark else "")
-            + (f" [bold magenta]{FLAG}[/]" if r.flags else ""))
+    if mark:
+        cell.append(f" {mark}", style="dim")
+    if r.flags:
+        cell.append(f" {FLAG}", style="bold magenta")
+    return cell
 
 
 def item_table(results: list[SubmissionResult], items: list[Item]) -> Table:
@@ -71,8 +85,8 @@ def item_table(results: list[SubmissionResult], items: list[Item]) -> Table:
     for item in items:
         grid.add_column(_short(item.id), justify="right")
     grid.add_column("total", justify="right", style="bold")
-    for result in results:
-        grid.add_row(result.submission, *[_cell(result.item(item.id)) for item in items], _total(result))
+    for result in scrub(results):
+        grid.add_row(plain(result.submission), *[_cell(result.item(item.id)) for item in items], _total(result))
     return grid
 
 
@@ -84,21 +98,21 @@ def section_table(results: list[SubmissionResult], items: list[Item]) -> Table:
     grid.add_column("submission", style="bold")
     for section in sections:
         points = sum(i.points for i in items if i.section == section.id)
-        grid.add_column(f"{section.id}\n/{points}", justify="right")
+        grid.add_column(plain(section.id) + f"\n/{points}", justify="right")
     grid.add_column("total", justify="right", style="bold", no_wrap=True)
     grid.add_column(FLAG, style="bold magenta")
-    for result in results:
-        cells = []
+    for result in scrub(results):
+        cells: list[Text] = []
         for section in sections:
             mine = [r for i in items if i.section == section.id and (r := result.item(i.id))]
             if not mine:
-                cells.append("")
+                cells.append(Text())
                 continue
             score, top = round(sum(r.score for r in mine), 4), round(sum(r.max_score for r in mine), 4)
-            cells.append(f"[{_colour(score, top)}]{_number(score)}[/]")
+            cells.append(Text(_number(score), style=_colour(score, top)))
         marks = flagged(result)
-        grid.add_row(result.submission, *cells, _total(result),
-                     f"{FLAG} {' '.join(_short(i) for i in marks)}" if marks else "")
+        grid.add_row(plain(result.submission), *cells, _total(result),
+                     plain(f"{FLAG} {' '.join(_short(i) for i in marks)}" if marks else ""))
     grid.caption = "per-item scores: --json, --csv or --html"
     return grid
 
@@ -113,6 +127,10 @@ def table(results: list[SubmissionResult], items: list[Item], width: int = 80) -
     return grid
 
 
-def print_table(results: list[SubmissionResult], items: list[Item], console: Console | None = None) -> None:
+def print_table(results: list[SubmissionResult], items: list[Item], console: Console | None = None,
+                isolation: dict | None = None) -> None:
+    """The table, then (with the engine's ``isolation`` record) one line on how the code was isolated."""
     console = console or Console()
     console.print(table(results, items, console.width))
+    if isolation:
+        console.print(plain(isolation_line(isolation)), soft_wrap=True)

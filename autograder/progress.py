@@ -7,6 +7,7 @@ the picture is never stale.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +15,11 @@ from pathlib import Path
 from rich.console import Group
 from rich.progress_bar import ProgressBar
 from rich.table import Table
+from rich.text import Text
 
 from autograder import manifest
 from autograder.checks import run_checks
-from autograder.grading import default_workers
+from autograder.outputs import plain
 from autograder.paths import EXERCISES
 from autograder.state import CheckRecord, State
 
@@ -34,7 +36,8 @@ def refresh(folder: Path | None = None, state: State | None = None) -> State:
     state = state or State.load()
     stale = [item for item in manifest.load().items
              if (folder / item.filename).is_file() and not state.is_current(item.id, folder / item.filename)]
-    with ThreadPoolExecutor(max_workers=default_workers()) as pool:
+    # One check per core. Not grading.default_workers: grading a class is not in the student bundle.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         reports = list(pool.map(lambda item: run_checks(item.id, folder), stale))
     for report in reports:
         total = sum(t.max_score for t in report.result.tests)
@@ -63,15 +66,17 @@ def render(state: State, folder: Path | None = None) -> Group:
         if not section_rows:
             continue
         done = sum(1 for r in section_rows if r.record and r.record.passed)
-        table.add_row(f"[bold]{section.title}[/]", "", f"{done}/{len(section_rows)} pass",
+        table.add_row(plain(section.title, "bold"), "", f"{done}/{len(section_rows)} pass",
                       ProgressBar(total=len(section_rows), completed=done, width=20))
         for row in section_rows:
             if row.record is None:
-                table.add_row("", row.item.id, "[dim]not checked[/]", "")
+                table.add_row("", plain(row.item.id), Text("not checked", style="dim"), "")
             elif row.record.passed:
-                table.add_row("", row.item.id, "[green]✓ passes[/]", f"{row.record.score:g}/{row.record.max_score:g}")
+                table.add_row("", plain(row.item.id), Text("✓ passes", style="green"),
+                              f"{row.record.score:g}/{row.record.max_score:g}")
             else:
-                table.add_row("", row.item.id, "[yellow]✗ not yet[/]", f"{row.record.score:g}/{row.record.max_score:g}")
+                table.add_row("", plain(row.item.id), Text("✗ not yet", style="yellow"),
+                              f"{row.record.score:g}/{row.record.max_score:g}")
     passed = sum(1 for r in all_rows if r.record and r.record.passed)
     overall = Table.grid(padding=(0, 1))
     overall.add_row(f"[bold]{passed}/{len(all_rows)} items pass[/]",

@@ -3,8 +3,14 @@
 Included: the lesson notebooks with outputs cleared, the exercise stubs, the package
 (CLI, kit, public suites, manifest), ``pyproject.toml`` and a README for students.
 Left out: the solutions, the hidden suites, the lesson sources, the samples, the
-project's tests and CI. ``tests/test_release.py`` proves that no line of any
-solution's answer and no hidden test reaches the zip.
+project's tests and CI; and the instructor's side of the package (``INSTRUCTOR_ONLY``):
+the audit's equivalents and baseline say what each hidden suite deliberately lets
+pass, and grading a class, its store, reports, exports, the build and this module are
+of no use to a student. The CLI imports those modules inside the commands that need
+them and says in one line that the command is for instructors when they are absent.
+``tests/test_release.py`` proves that no line of any solution's answer, no hidden
+test and none of those files reaches the zip, and that the student's commands run
+from it.
 """
 
 from __future__ import annotations
@@ -15,16 +21,26 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.outputs import open_output
 from autograder.paths import EXERCISES, NOTEBOOKS, PACKAGE, ROOT
 
 TEMPLATES = PACKAGE / "templates"
+# Paths under the package (files or folders) that stay with the instructor. A new module
+# ships unless it is named here: forgetting one leaks less than breaking the CLI would.
+INSTRUCTOR_ONLY = {
+    "audit.py", "audit_equivalents.toml", "audit_baseline.json",  # what each hidden suite lets pass
+    "build.py", "exports.py", "release.py",  # authoring and packaging
+    "grading.py", "submissions.py", "store.py", "gradebook.py", "report.py",  # grading a class, its outputs
+    "templates",  # the HTML report's template; the student README is the bundle's own README.md
+}
 EXCLUDED_PACKAGE_PARTS = {"__pycache__", "hidden"}
 
 
 def _package_files() -> Iterator[Path]:
     for path in sorted(PACKAGE.rglob("*")):
         relative = path.relative_to(PACKAGE)
-        if path.is_file() and not EXCLUDED_PACKAGE_PARTS & set(relative.parts) and path.suffix != ".pyc":
+        if (path.is_file() and not EXCLUDED_PACKAGE_PARTS & set(relative.parts) and path.suffix != ".pyc"
+                and relative.parts[0] not in INSTRUCTOR_ONLY):
             yield path
 
 
@@ -39,7 +55,7 @@ def cleared(notebook_path: Path) -> str:
 def build(out: Path, top: str = "fastapi-workbook") -> list[str]:
     """Write the bundle to ``out``; return the names it holds."""
     names: list[str] = []
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+    with open_output(out, binary=True) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as bundle:
 
         def add(name: str, data: str | bytes) -> None:
             bundle.writestr(f"{top}/{name}", data)

@@ -11,7 +11,8 @@ charts; hand-made SVG would mean maintaining axes and scales ourselves). pygal's
 tooltips need a script from a CDN: we pass ``js=[]``, strip the inline ``<script>``
 holding their settings, and print the values on the bars instead.
 
-Student text (names, messages, flags) reaches the page only through Jinja's escaping.
+Student text (names, messages, flags) reaches the page only through Jinja's escaping,
+after :func:`autograder.outputs.scrub` took out its control characters.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pygal.style import Style
 from autograder import manifest
 from autograder.gradebook import STATUS_MARK, flagged
 from autograder.manifest import Item
+from autograder.outputs import isolation_line, scrub, write_output
 from autograder.paths import PACKAGE
 from autograder.results import SubmissionResult
 
@@ -160,8 +162,11 @@ def _environment() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(results: list[SubmissionResult], items: list[Item], title: str = "Gradebook") -> str:
+def render_html(results: list[SubmissionResult], items: list[Item], title: str = "Gradebook",
+                isolation: dict | None = None) -> str:
+    """The page; with the engine's ``isolation`` record, one line about it under the title."""
     course = manifest.load()
+    results = scrub(results)
     stats = item_stats(results, items)
     sections = [(s, its) for s in course.sections if (its := [i for i in items if i.section == s.id])]
     columns = [i for _, its in sections for i in its]  # the score table groups items by section
@@ -183,8 +188,8 @@ def render_html(results: list[SubmissionResult], items: list[Item], title: str =
         title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         items=items, sections=sections, rows=rows, stats=stats, flags=flags,
         submissions=len(results), pass_rate_svg=pass_rate_chart(stats), distribution_svg=distribution_chart(results),
-        mean=(sum(r["pct"] for r in rows) / len(rows)) if rows else 0.0)
+        mean=(sum(r["pct"] for r in rows) / len(rows)) if rows else 0.0, isolation=isolation_line(isolation))
 
 
-def write_html(results: list[SubmissionResult], items: list[Item], path: Path) -> None:
-    path.write_text(render_html(results, items), encoding="utf-8")
+def write_html(results: list[SubmissionResult], items: list[Item], path: Path, isolation: dict | None = None) -> None:
+    write_output(path, render_html(results, items, isolation=isolation))

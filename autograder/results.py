@@ -89,5 +89,10 @@ class SubmissionResult:
         }
 
 
-def gradebook_json(submissions: list[SubmissionResult]) -> dict:
-    return {"version": VERSION, "submissions": [s.to_json() for s in submissions]}
+def gradebook_json(submissions: list[SubmissionResult], isolation: dict | None = None) -> dict:
+    """The results JSON. ``isolation``, the engine's record of how the code was isolated
+    (level, mechanisms, what is missing), is a top-level key only when there is one."""
+    data: dict = {"version": VERSION, "submissions": [s.to_json() for s in submissions]}
+    if isolation is not None:
+        data["isolation"] = isolation
+    return data

@@ -15,12 +15,23 @@ that item graded again.
 The database is in WAL mode, so ``workbook report`` can read it while a grader writes.
 One connection is shared by the grading threads behind a lock (each write is a few
 hundred bytes, next to an item that takes seconds to grade).
+
+A gradebook is a file anyone may hand the instructor, so it is checked before use: it
+must hold exactly what this module creates (the ``results`` table with its columns and
+the index of its primary key). A trigger would rewrite every score saved; a view, a
+stray index, table or column has no business there; each is refused with one line.
+Two graders on one gradebook would both grade and overwrite each other's rows: a
+writer holds an advisory lock (``flock`` on ``<gradebook>.lock``) from the moment it
+opens the database until it closes, and a second writer is refused while it is held.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass
@@ -28,6 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from autograder.manifest import Item
+from autograder.outputs import clean, not_regular
 from autograder.paths import suite_file
 from autograder.results import ItemResult, SubmissionResult
 
@@ -45,6 +57,13 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (submission, item)
 )
 """
+# What sqlite_master holds in a gradebook, and nothing else: the table and the index
+# SQLite makes for its primary key.
+_OBJECTS = {("table", "results", "results"), ("index", "sqlite_autoindex_results_1", "results")}
+# PRAGMA table_xinfo: (name, declared type, not null, default, primary-key position, hidden).
+_COLUMNS = [("submission", "TEXT", 1, None, 1, 0), ("item", "TEXT", 1, None, 2, 0),
+            ("fingerprint", "TEXT", 1, None, 0, 0), ("suite", "TEXT", 1, None, 0, 0),
+            ("graded_at", "TEXT", 1, None, 0, 0), ("result", "TEXT", 1, None, 0, 0)]
 
 
 class StoreError(Exception):
@@ -81,14 +100,75 @@ def result_json(result: ItemResult) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+def lock_path(path: Path) -> Path:
+    """The lock file beside a gradebook (a separate file: SQLite's own locks come and go)."""
+    path = Path(path)
+    return path.with_name(path.name + ".lock")
+
+
+def _take_lock(path: Path) -> int:
+    """Hold the gradebook's advisory lock; refuse at once when another run holds it.
+
+    The descriptor is the lock: closing it (or the process ending, even by SIGKILL)
+    releases it, so a crashed grader never leaves a gradebook locked.
+    """
+    target = lock_path(path)
+    try:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot use {clean(path)} as a gradebook: cannot open its lock file {clean(target)}: "
+                         f"{exc.strerror or exc}") from None
+    try:
+        if not_regular(target):
+            raise StoreError(f"cannot use {clean(path)} as a gradebook: its lock file {clean(target)} is not a "
+                             "regular file")
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise StoreError(f"{clean(path)} is in use by another run of `workbook grade`; wait for it to finish "
+                             "(or give this run another --db)") from None
+        raise StoreError(f"cannot lock {clean(target)}: {exc.strerror or exc}") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _verify(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database holding anything this module does not create (a trigger, a view...)."""
+    found = set(db.execute("SELECT type, name, tbl_name FROM sqlite_master").fetchall())
+    if not found:
+        return  # a new gradebook
+    extra = sorted(found - _OBJECTS)
+    if extra:
+        kind, name, _ = extra[0]
+        more = f" (and {len(extra) - 1} more)" if len(extra) > 1 else ""
+        raise StoreError(f"{clean(path)} is not a gradebook this workbook wrote: it holds the {kind} {clean(name)!r}"
+                         f"{more}, which a gradebook never has; refusing to use it")
+    if found != _OBJECTS:
+        raise StoreError(f"{clean(path)} is not a gradebook this workbook wrote: its results table is missing")
+    columns = [tuple(row) for row in db.execute("PRAGMA table_xinfo(results)").fetchall()]
+    if [c[1:] for c in columns] != _COLUMNS:
+        names = ", ".join(clean(c[1]) for c in columns)
+        raise StoreError(f"{clean(path)} is not a gradebook this workbook wrote: its results table has other "
+                         f"columns ({names})")
+
+
 class Store:
     """A gradebook file. The connection opens at first use, so a command that fails
-    earlier (a missing submission, an unknown item) leaves no file behind."""
+    earlier (a missing submission, an unknown item) leaves no file behind.
 
-    def __init__(self, path: Path) -> None:
+    A ``writer`` (``workbook grade``) holds the gradebook's lock while open; a reader
+    (``workbook report``) takes none, as WAL lets it read while a grader writes.
+    """
+
+    def __init__(self, path: Path, writer: bool = True) -> None:
         self.path = Path(path)
+        self.writer = writer
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
+        self._lock_fd: int | None = None
 
     def __enter__(self) -> Store:
         return self
@@ -101,22 +181,50 @@ class Store:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+    def open(self) -> None:
+        """Open (and, for a writer, lock) the gradebook now: a run calls this before it grades
+        anything, so that a busy or forged gradebook stops it before any work is done."""
+        with self._lock:
+            self._connection()
 
     def _connection(self) -> sqlite3.Connection:
         # Called with the lock held.
         if self._db is None:
+            problem = not_regular(self.path)
+            if problem:
+                raise StoreError(f"cannot use {clean(self.path)} as a gradebook: it is {problem}")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot use {clean(self.path)} as a gradebook: {exc}") from None
+            if self.writer and self._lock_fd is None:
+                self._lock_fd = _take_lock(self.path)
+            db = None
+            try:
                 db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+                # Nothing in a schema may call functions with side effects, even before it is verified.
+                db.execute("PRAGMA trusted_schema=OFF")
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
-                    db.close()
-                    raise StoreError(f"{self.path} was written by a newer workbook (gradebook version {version})")
+                    raise StoreError(f"{clean(self.path)} was written by a newer workbook (gradebook version "
+                                     f"{version})")
+                _verify(db, self.path)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            except (sqlite3.Error, OSError) as exc:
-                raise StoreError(f"cannot use {self.path} as a gradebook: {exc}") from None
+            except (sqlite3.Error, OSError, StoreError) as exc:
+                if db is not None:
+                    db.close()
+                if self._lock_fd is not None:
+                    os.close(self._lock_fd)
+                    self._lock_fd = None
+                if isinstance(exc, StoreError):
+                    raise
+                raise StoreError(f"cannot use {clean(self.path)} as a gradebook: {clean(exc)}") from None
             self._db = db
         return self._db
 
@@ -126,7 +234,7 @@ class Store:
             try:
                 return db.execute(sql, args).fetchall()
             except sqlite3.Error as exc:
-                raise StoreError(f"gradebook {self.path}: {exc}") from None
+                raise StoreError(f"gradebook {clean(self.path)}: {clean(exc)}") from None
 
     def save(self, submission: str, fingerprint: str, suite: str, result: ItemResult,
              graded_at: datetime | None = None) -> None:

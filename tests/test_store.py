@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -315,3 +315,138 @@ def test_sigkill_loses_nothing_already_graded(tmp_path):
     assert json.loads((tmp_path / "resumed.json").read_text()) == json.loads((tmp_path / "clean.json").read_text())
     print(f"\nkilled after {first_run:.1f}s with {kept} stored; resume graded {graded}, reused {reused} "
           f"in {resumed:.1f}s")
+
+
+# --- a gradebook someone else wrote -------------------------------------------------------
+
+def _planted(tmp_path: Path, *sql: str) -> Path:
+    """A real gradebook (one stored result), then the attacker's statements run on it."""
+    path = tmp_path / "g.sqlite"
+    with Store(path) as db:
+        db.save("alice", "abc", "suite1", sample_result())
+    with closing(sqlite3.connect(path)) as raw:
+        for statement in sql:
+            raw.execute(statement)
+        raw.commit()
+    return path
+
+
+NOT_OURS = "is not a gradebook this workbook wrote"
+ATTACKS = {
+    "trigger": (["CREATE TRIGGER steal AFTER INSERT ON results BEGIN "
+                 "UPDATE results SET result = json_set(result, '$.score', 10) WHERE rowid = new.rowid; END"],
+                "it holds the trigger 'steal', which a gradebook never has"),
+    "view": (["CREATE VIEW scores AS SELECT submission, 10 AS score FROM results"],
+             "it holds the view 'scores', which a gradebook never has"),
+    "index": (["CREATE INDEX by_suite ON results (suite)"], "it holds the index 'by_suite', which a gradebook never has"),
+    "table": (["CREATE TABLE notes (x)", "CREATE TABLE more (y)"],
+              "it holds the table 'more' (and 1 more), which a gradebook never has"),
+    "column": (["ALTER TABLE results ADD COLUMN bonus INTEGER DEFAULT 10"],
+               "its results table has other columns (submission, item, fingerprint, suite, graded_at, result, bonus)"),
+    "no table": (["DROP TABLE results", "CREATE TABLE other (x)"], "it holds the table 'other', which a gradebook never has"),
+    "view as results": (["DROP TABLE results", "CREATE VIEW results AS SELECT 'alice' AS submission"],
+                        "it holds the view 'results', which a gradebook never has"),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=list(ATTACKS))
+def test_a_gradebook_holding_anything_else_is_refused(tmp_path, attack):
+    sql, why = ATTACKS[attack]
+    path = _planted(tmp_path, *sql)
+    with pytest.raises(StoreError) as caught, Store(path) as db:
+        db.lookup("alice", ITEM, "abc", "suite1")
+    assert str(caught.value) == f"{path} {NOT_OURS}: {why}" + ("" if attack == "column" else "; refusing to use it")
+
+
+def test_a_planted_trigger_stops_grade_and_report_before_anything_runs(tmp_path, fake_engine):
+    """The attack that worked: a trigger rewrote every score saved, and report showed them."""
+    path = _planted(tmp_path, ATTACKS["trigger"][0][0])
+    graded = runner.invoke(app, ["grade", str(submission(tmp_path, "alice")), "--items", ITEM, "--db", str(path),
+                                 "--regrade"])
+    assert graded.exit_code == 2 and fake_engine == []
+    assert graded.output == f"error: {path} {NOT_OURS}: {ATTACKS['trigger'][1]}; refusing to use it\n"
+    shown = runner.invoke(app, ["report", "--db", str(path)])
+    assert shown.exit_code == 2 and shown.output == graded.output
+
+
+def test_a_fifo_as_the_gradebook_is_refused_at_once(tmp_path, fake_engine):
+    path = tmp_path / "g.sqlite"
+    os.mkfifo(path)
+    result = runner.invoke(app, ["grade", str(submission(tmp_path, "alice")), "--items", ITEM, "--db", str(path)])
+    assert result.exit_code == 2 and fake_engine == []
+    assert result.output == f"error: cannot use {path} as a gradebook: it is a FIFO (named pipe)\n"
+
+
+# --- one writer at a time ----------------------------------------------------------------
+
+HOLD_LOCK = """
+import fcntl, sys
+with open(sys.argv[1], "a") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    print("locked", flush=True)
+    sys.stdin.read()  # held until the test closes our stdin
+"""
+
+
+@contextmanager
+def holding(path: Path):
+    """Another process holding the gradebook's lock, as a running `workbook grade` does."""
+    with subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store.lock_path(path))], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout.readline() == "locked\n"
+        try:
+            yield holder
+        finally:
+            holder.stdin.close()
+            holder.wait(30)
+
+
+@pytest.fixture
+def held(tmp_path):
+    path = tmp_path / "g.sqlite"
+    with holding(path):
+        yield path
+
+
+BUSY = "is in use by another run of `workbook grade`; wait for it to finish (or give this run another --db)"
+
+
+def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path):
+    path = tmp_path / "g.sqlite"
+    first = Store(path)
+    first.open()
+    try:
+        with pytest.raises(StoreError) as caught:
+            Store(path).open()
+        assert str(caught.value) == f"{path} {BUSY}"
+        with Store(path, writer=False) as reader:  # `workbook report` reads while a grader writes
+            assert len(reader) == 0
+    finally:
+        first.close()
+    with Store(path) as again:  # closing released it
+        again.open()
+
+
+@pytest.mark.parametrize("regrade", [False, True])
+def test_grade_refuses_before_grading_while_another_run_holds_the_gradebook(held, tmp_path, fake_engine, regrade):
+    args = ["grade", str(submission(tmp_path, "alice")), "--items", ITEM, "--db", str(held)]
+    result = runner.invoke(app, [*args, "--regrade"] if regrade else args)
+    assert result.exit_code == 2 and fake_engine == []  # not one item graded
+    assert result.output == f"error: {held} {BUSY}\n"
+
+
+def test_report_reads_while_a_grader_holds_the_gradebook(held, tmp_path):
+    with Store(held, writer=False) as db:
+        db.save("alice", "abc", "suite1", sample_result())
+    result = runner.invoke(app, ["report", "--db", str(held), "--items", ITEM])
+    assert result.exit_code == 0 and "alice" in result.output
+
+
+def test_the_lock_ends_with_the_process(tmp_path, fake_engine):
+    """A grader killed with SIGKILL leaves no stale lock: the kernel drops a dead process's flock."""
+    path = tmp_path / "g.sqlite"
+    with holding(path) as holder:
+        holder.kill()
+        holder.wait(30)
+    result = runner.invoke(app, ["grade", str(submission(tmp_path, "alice")), "--items", ITEM, "--db", str(path)])
+    assert result.exit_code == 0 and "graded 1, reused 0" in result.output

@@ -41,7 +41,7 @@ __all__ = ["RULES", "Finding", "screen", "screen_file"]
 # Rule id -> why a FastAPI answer never needs it (one line each).
 RULES: dict[str, str] = {
     "frame-access": "frames hold the grader's and the hidden suite's objects; an answer never walks the call stack",
-    "introspection": "code objects, function globals, closures and subclass walks reach objects the answer was never given",
+    "introspection": "code objects, function globals, closures and subclass walks reach objects never handed over",
     "sys-modules": "the module table holds the loaded suite and grader; an answer imports what it needs instead",
     "tracing": "a trace, profile or audit function sees (and can rewrite) every frame, the tests' included",
     "memory": "gc, ctypes and cffi read or write any object in the process, the grader's included",
@@ -55,7 +55,7 @@ RULES: dict[str, str] = {
     "dynamic-attribute": "a computed attribute name on a module or class hides which attribute is read or replaced",
     "builtins": "replacing a builtin changes it for the hidden suite too",
     "patch": "replacing an attribute of an imported module or class changes it for the hidden suite too",
-    "grader-path": "the grader's files (suites, solutions, the grader, .git) and /proc are none of an answer's business",
+    "grader-path": "the grader's files (suites, solutions, the grader, .git) and /proc are no answer's business",
     "grader-import": "an answer never imports the grader or pytest's internals",
     "source": "reading other modules' source (linecache, inspect.getsource) can read the hidden suite",
     "unscreenable": "a file too deep or too large to screen is reviewed by hand",
@@ -125,7 +125,8 @@ _MODULES: dict[str, tuple[str, str]] = {
 
 _CODE_RUNNERS = frozenset({"builtins.exec", "builtins.eval", "builtins.compile"})
 _IMPORTERS = frozenset({"builtins.__import__", "importlib.import_module", "importlib.__import__"})
-_ATTR_FUNCS = frozenset({"builtins.getattr", "builtins.setattr", "builtins.delattr", "builtins.hasattr"})
+_GETTERS = frozenset({"builtins.getattr", "builtins.object.__getattribute__", "builtins.type.__getattribute__"})
+_ATTR_FUNCS = _GETTERS | {"builtins.setattr", "builtins.delattr", "builtins.hasattr"}
 _ATTR_WRITERS = frozenset({"builtins.setattr", "builtins.delattr"})
 # Calls that take a path: a constant path into the grader's files there is a finding.
 _FILE_FUNCS = frozenset({"builtins.open", "io.open", "io.FileIO", "codecs.open", "os.open", "os.listdir",
@@ -386,7 +387,7 @@ class _Resolver:
                 isinstance(fromlist, (ast.List, ast.Tuple)) and not fromlist.elts)
             whole = func == "importlib.import_module" or (fromlist is not None and not empty)
             return name if whole else name.partition(".")[0]
-        if func == "builtins.getattr":
+        if func in _GETTERS:
             obj, attr = _argument(node, 0, "object"), _folded(_argument(node, 1, "name"))
             base = None if obj is None else self.qualname(obj, scope)
             return f"{base}.{attr}" if base and attr else None
@@ -399,11 +400,11 @@ class _Resolver:
                 owner = current
                 break
             current = current.parent
-        if owner is None:
+        if owner is None:  # a builtin, or a name a star import may have bound
+            if name in _BUILTIN_NAMES:
+                return f"builtins.{name}"
             stars = scope.module().stars
-            if stars and not name.startswith("_"):
-                return f"{stars[0]}.{name}"
-            return f"builtins.{name}" if name in _BUILTIN_NAMES else None
+            return f"{stars[0]}.{name}" if stars and not name.startswith("_") else None
         key = (id(owner), name)
         if key in self._cache:
             return self._cache[key]
@@ -433,10 +434,28 @@ class _Resolver:
         return result
 
 
+# Modules that other modules happen to import, reachable as their attributes
+# (``os.sys``, ``inspect.sys``, ``threading._thread``): a name is also classified from
+# such a component on. Common words (``resource``, ``signal``, ``socket``) are left out.
+_REEXPORTED = frozenset({"sys", "os", "inspect", "importlib", "types", "traceback", "threading", "gc",
+                         "ctypes", "_ctypes", "_thread", "_posixsubprocess", "subprocess", "linecache",
+                         "_pytest", "pluggy", "autograder", "builtins"})
+
+
 def _classify(qualname: str | None) -> tuple[str, str] | None:
-    """The rule a fully qualified name falls under, if any."""
+    """The rule a fully qualified name falls under, if any, also when reached through another module."""
     if not qualname:
         return None
+    parts = qualname.split(".")
+    for n in range(1, len(parts)):
+        if parts[n] in _REEXPORTED:
+            suffix = ".".join(parts[n:])
+            if (found := _classify_exact(suffix) or _module_rule(suffix)) is not None:
+                return found
+    return _classify_exact(qualname)
+
+
+def _classify_exact(qualname: str) -> tuple[str, str] | None:
     if qualname in _NAMES:
         return _NAMES[qualname]
     if qualname.startswith(_OS_PROCESS_PREFIXES):
@@ -589,7 +608,7 @@ class _Screener(ast.NodeVisitor):
         self.generic_visit(node)
 
     def attribute_call(self, node: ast.Call, func: str) -> None:
-        """getattr/setattr/delattr/hasattr: a constant name is checked like ``obj.name``; a computed one on an import is flagged."""
+        """getattr and kin: a constant name is checked like ``obj.name``; a computed one on an import is flagged."""
         verb = func.rpartition(".")[2]
         obj, name_node = _argument(node, 0, "object"), _argument(node, 1, "name")
         base = None if obj is None else self.qualname(obj)
@@ -611,6 +630,12 @@ class _Screener(ast.NodeVisitor):
             owner = self.qualname(node.args[0])
         if owner:
             self.check_write(node, f"{owner}.?", "deletes" if node.func.attr == "__delattr__" else "replaces")
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        """``globals()["__builtins__"]`` is the builtins namespace too."""
+        if _constant(node.slice) == "__builtins__":
+            self.flag(node, "builtins", "reaches the builtins namespace (__builtins__)")
+        self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         """``SOMEWHERE / "solutions"``: the ``/`` of pathlib with a grader folder on its right."""
@@ -656,12 +681,17 @@ def screen_file(path: str | os.PathLike[str]) -> list[Finding]:
     except (OSError, ValueError, TypeError):
         return []
     try:
-        with os.fdopen(descriptor, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                return []
-            data = stream.read(MAX_FILE_BYTES + 1)
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return []
+        chunks, left = [], MAX_FILE_BYTES + 1
+        while left > 0 and (chunk := os.read(descriptor, left)):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
     except OSError:
         return []
+    finally:
+        os.close(descriptor)
     if len(data) > MAX_FILE_BYTES:
         return []
     try:

@@ -20,6 +20,7 @@ from autograder import screen as screen_module
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.screen import RULES, Finding, screen, screen_file
 from autograder.submissions import MAX_FILE_BYTES
+from tests.test_hostile import submission_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -247,6 +248,13 @@ HOSTILE = sorted((DATA / "hostile").glob("*.py"))
 def test_hostile_corpus_snippet(path):
     snippet = "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[2:])  # two header lines
     assert {f.rule for f in screen(snippet)} == HOSTILE_FLAGGED.get(path.stem, set())
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
+def test_hostile_corpus_submission(path):
+    """As graded: the snippet inside the solution or stub, at import or in a route; the base adds nothing."""
+    _, text = submission_text(path)
+    assert {f.rule for f in screen(text)} == HOSTILE_FLAGGED.get(path.stem, set())
 
 
 def test_hostile_corpus_flags_are_all_known_cases():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from types import ModuleType
 from typing import Annotated, Optional
@@ -24,7 +25,8 @@ from rich.console import Console
 from rich.text import Text
 
 from autograder import manifest
-from autograder.outputs import OutputError, check_output, clean, plain, write_output
+from autograder.outputs import OutputError, check_output, clean, isolation_line, plain, write_output
+from autograder.sandbox import SandboxError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="FastAPI Advanced workbook: lessons, checks and the autograder.")
@@ -84,12 +86,37 @@ def list_items(as_json: Annotated[bool, typer.Option("--json", help="Print JSON 
     console.print(grid)
 
 
+class Isolation(str, Enum):
+    """How much of the kernel sandbox a run insists on (see README, threat model)."""
+
+    strict = "strict"
+    auto = "auto"
+    off = "off"
+
+
+IsolationOption = Annotated[Isolation, typer.Option(
+    "--isolation", case_sensitive=False,
+    help="strict: refuse to run without every sandbox layer; auto: every layer the kernel offers, "
+         "saying which are missing; off: none (debugging a suite).")]
+
+
+def _sandbox_record(level: Isolation) -> dict:
+    """Ask the kernel which layers a worker gets; under strict, refuse when one is missing."""
+    from autograder import sandbox
+
+    record = sandbox.probe(level.value)
+    if level is Isolation.strict and (record.get("error") or record.get("missing")):
+        raise fail(f"--isolation strict: {isolation_line(record).removeprefix('isolation: ')}")
+    return record
+
+
 @app.command()
 def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook list` shows it.")],
-          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None
-          ) -> None:
+          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
+          isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
     from autograder.checks import run_checks
+    from autograder.engine import Limits
 
     try:
         manifest.load().item(item)
@@ -97,7 +124,11 @@ def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook li
         raise fail(str(exc)) from None
     if path is not None and not path.is_dir():
         raise fail(f"no such folder: {path}")
-    report = run_checks(item, path)
+    _sandbox_record(isolation)
+    try:
+        report = run_checks(item, path, Limits(test=10, item=60, isolation=isolation.value))
+    except SandboxError as exc:
+        raise fail(exc) from None
     _remember(report)
     for line in report.lines():
         say(line, "green" if line.startswith("✓") else ("red" if line.startswith("✗") else ""))
@@ -191,6 +222,7 @@ def serve(item: Annotated[str, typer.Argument(help="The item id.")],
 DEFAULT_DB = Path(".workbook") / "gradebook.sqlite"
 
 
+
 @app.command()
 def grade(
     submissions: Annotated[list[Path], typer.Argument(help="Folders or .zip files, one per student.")],
@@ -209,6 +241,7 @@ def grade(
                                                        help="Write Gradescope's results.json (one submission).")] = None,
     classroom: Annotated[Optional[Path], typer.Option("--github-classroom",
                                                       help="Write GitHub Classroom's payload (one submission).")] = None,
+    isolation: IsolationOption = Isolation.auto,
 ) -> None:
     """Grade submissions with the hidden suites and print the gradebook."""
     from autograder.engine import Limits
@@ -221,6 +254,7 @@ def grade(
     if (gradescope or classroom) and len(submissions) != 1:
         raise fail("--gradescope and --github-classroom grade exactly one submission")
     _check_outputs(json_out, csv_out, html_out, gradescope, classroom)
+    record = _sandbox_record(isolation)
     tally = {"graded": 0, "reused": 0}
     try:
         with stored.Store(db) as store, _progress(quiet) as bar:
@@ -238,18 +272,18 @@ def grade(
                     bar.advance(task)
 
             results = grading.grade(submissions, selected, workers=workers,
-                                    limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout),
+                                    limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout,
+                                                  isolation=isolation.value),
                                     store=store, regrade=regrade, on_plan=on_plan, on_item=on_item)
-    except (submitted.SubmissionError, stored.StoreError) as exc:
+    except (submitted.SubmissionError, stored.StoreError, SandboxError) as exc:
         raise fail(exc) from None
     say(f"graded {tally['graded']}, reused {tally['reused']} (store: {db})")
-    isolation = _isolation()
-    _write(results, selected, json_out, csv_out, html_out, isolation)
+    _write(results, selected, json_out, csv_out, html_out, record)
     if gradescope or classroom:
         exports = _instructor("exports")
         try:
             if gradescope:
-                write_output(gradescope, json.dumps(exports.gradescope_results(results[0], isolation), indent=2)
+                write_output(gradescope, json.dumps(exports.gradescope_results(results[0], record), indent=2)
                              + "\n")
                 say(f"Gradescope results: {gradescope}")
             if classroom:
@@ -257,22 +291,6 @@ def grade(
                 say(f"GitHub Classroom payload: {classroom}")
         except OutputError as exc:
             raise fail(exc) from None
-
-
-def _isolation() -> dict | None:
-    """How the engine isolated the graded code (``autograder.sandbox.describe()``), or None
-    while this engine has no such record (no sandbox module, or one without ``describe``).
-
-    The one place the outputs get the record from: the table, the JSON, the HTML report
-    and Gradescope's results all take it as a parameter."""
-    try:
-        from autograder import sandbox
-    except ModuleNotFoundError as exc:
-        if exc.name != "autograder.sandbox":
-            raise
-        return None
-    describe = getattr(sandbox, "describe", None)
-    return describe() if describe else None
 
 
 @app.command()
@@ -369,6 +387,7 @@ def audit(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
     item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per mutant.")] = 120.0,
+    isolation: IsolationOption = Isolation.auto,
 ) -> None:
     """(Authors) Mutation-test the hidden suites: every mutant of a reference solution must fail its suite."""
     import time
@@ -402,6 +421,7 @@ def audit(
                 say(f"not audited yet (unchanged since recorded as pending): {', '.join(i.id for i in waiting)}")
             if not selected:
                 return
+        _sandbox_record(isolation)
         started = time.monotonic()
         with _progress(quiet, "mutants") as bar:
             task = None
@@ -416,8 +436,9 @@ def audit(
                     bar.advance(task)
 
             audits = auditor.audit(selected, workers=workers, on_plan=on_plan, on_mutant=on_mutant,
-                                   limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout))
-    except auditor.AuditError as exc:
+                                   limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout,
+                                                 isolation=isolation.value))
+    except (auditor.AuditError, SandboxError) as exc:
         raise fail(str(exc)) from None
     elapsed = time.monotonic() - started
     _audit_report(audits, elapsed, diffs)

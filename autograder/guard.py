@@ -139,6 +139,7 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
     reported: set[str] = set()
     is_loopback_ = is_loopback
     is_address_ = is_address
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
     stdlib = tuple(os.path.realpath(sysconfig.get_paths()[key]) + os.sep for key in ("stdlib", "platstdlib"))
     site = tuple(os.path.realpath(sysconfig.get_paths()[key]) + os.sep for key in ("purelib", "platlib"))
@@ -202,11 +203,27 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
             return
         if event == "object.__setattr__" and len(args) > 1 and args[1] == "__code__":
             refuse("replaced a function's code", "__code__ assignment")
+        if event == "sqlite3.connect":
+            # sqlite3 creates and writes its file itself: a write, whatever the name says.
+            name = os.fsdecode(args[0]) if args and isinstance(args[0], (str, bytes, os.PathLike)) else ""
+            if name.startswith("file:"):  # a URI: its path, and whether it asks to write
+                name, _, query = name[5:].partition("?")
+                name = name.removeprefix("//localhost").removeprefix("//")
+                if "mode=memory" in query or not name:
+                    return
+                event, args = "open", (name, "r" if "mode=ro" in query else "w")
+            elif name in ("", ":memory:"):
+                return
+            else:
+                event, args = "open", (name, "w")
         if event == "open" or event in READ_EVENTS:
             path = path_of(args[0] if args else ".")
             if path is None or (path + os.sep).startswith(writable_roots):
                 return
             mode = args[1] if event == "open" and len(args) > 1 and isinstance(args[1], str) else "r"
+            if event == "open" and len(args) > 2 and args[1] is None and isinstance(args[2], int) \
+                    and args[2] & write_flags:
+                mode = "w"  # os.open: the flags, not a mode, say it writes
             if (path + os.sep).startswith(protected_roots):
                 if read_by_student():
                     refuse("read the grader's files", f"{event}({path!r})")

@@ -84,22 +84,29 @@ def plain(text: object, style: str = "") -> Text:
 
 
 def isolation_line(isolation: dict | None) -> str:
-    """One line about how the graded code was isolated, from the engine's record.
+    """One line about how the graded code was isolated, from the sandbox's record.
 
-    ``{"level": "strict", "mechanisms": {"landlock": "ABI 7", "seccomp": "on"},
-    "missing": []}`` reads ``isolation: strict (landlock ABI 7, seccomp on)``; what is
-    missing is named after it. Empty when there is no record.
+    ``{"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", ...},
+    "missing": {}}`` reads ``isolation: full (namespaces, tmpfs, network, capabilities,
+    landlock ABI 7, seccomp; --isolation strict)``; each missing layer is named with its
+    reason. Empty when there is no record.
     """
     if not isolation:
         return ""
-    mechanisms = isolation.get("mechanisms") or {}
-    parts = [f"isolation: {isolation.get('level', 'unknown')}"]
-    if mechanisms:
-        parts.append(f" ({', '.join(f'{name} {state}' for name, state in mechanisms.items())})")
-    missing = isolation.get("missing") or []
+    if isolation.get("error"):
+        return clean(f"isolation: none ({isolation['error']})")
+    if isolation.get("level") == "off":
+        return "isolation: off (--isolation off: student code ran with the grader's rights)"
+    layers = isolation.get("layers") or {}
+    named = [f"{name} {detail}" if name == "landlock" else name for name, detail in layers.items()]
+    line = f"isolation: {isolation.get('level', 'unknown')} ({', '.join(named)}"
+    if isolation.get("requested"):
+        line += f"; --isolation {isolation['requested']}"
+    line += ")"
+    missing = isolation.get("missing") or {}
     if missing:
-        parts.append(f"; missing: {', '.join(map(str, missing))}")
-    return clean("".join(parts))
+        line += "; missing: " + "; ".join(f"{name} ({why})" for name, why in dict(missing).items())
+    return clean(line)
 
 
 def scrub(results: list[SubmissionResult]) -> list[SubmissionResult]:

@@ -232,8 +232,8 @@ def test_release_and_exports_refuse_a_fifo(tmp_path):
 
 # --- the isolation record -------------------------------------------------------------------
 
-RECORD = {"level": "strict", "mechanisms": {"landlock": "ABI 7", "seccomp": "on"}, "missing": []}
-LINE = "isolation: strict (landlock ABI 7, seccomp on)"
+RECORD = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
+LINE = "isolation: full (landlock ABI 7, seccomp; --isolation strict)"
 
 
 @pytest.fixture
@@ -252,7 +252,7 @@ def quick_engine(monkeypatch):
 def test_grade_carries_the_isolation_record(tmp_path, monkeypatch, quick_engine, record):
     from autograder import cli
 
-    monkeypatch.setattr(cli, "_isolation", lambda: record)
+    monkeypatch.setattr(cli, "_sandbox_record", lambda level: record)
     outs = {name: tmp_path / name for name in ("r.json", "r.html", "gs.json")}
     result = invoke("grade", SOLUTIONS, "--items", ITEM, "--db", tmp_path / "g.sqlite", "--json", outs["r.json"],
                     "--html", outs["r.html"], "--gradescope", outs["gs.json"])

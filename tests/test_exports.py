@@ -117,10 +117,10 @@ def hostile_result():
 def test_gradescope_results_hold_no_control_character_and_the_isolation_line():
     from autograder.exports import gradescope_results
 
-    record = {"level": "strict", "mechanisms": {"landlock": "ABI 7", "seccomp": "on"}, "missing": []}
+    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
     data = gradescope_results(hostile_result(), record)
     check_gradescope_results(data)
-    assert data["output"] == "0/10 points\nisolation: strict (landlock ABI 7, seccomp on)"
+    assert data["output"] == "0/10 points\nisolation: full (landlock ABI 7, seccomp; --isolation strict)"
     (test,) = data["tests"]
     assert test["output"] == "=cmd|' /C calc'!A0 more" and test["name"] == f"{ITEM} · d"
     assert gradescope_results(hostile_result())["output"] == "0/10 points"  # no record: no line

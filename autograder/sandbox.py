@@ -131,6 +131,7 @@ class Policy:
     job_bytes: int = 64 << 20
     job_inodes: int = 4096
     level: Level = "auto"
+    unix_sockets: bool = False  # only to reach a database through its socket (the PostgreSQL leg)
 
 
 @dataclass
@@ -303,7 +304,14 @@ def policy_for(job: Path, suite: Path, *, package: Path, project: Path, level: L
                  for d in (suites, kind_dir) for name in ("__init__.py", "conftest.py"))
     collection = (Rule(suite, READ & FILE_RIGHTS),)
     return Policy(job=str(job), read=tuple(dict.fromkeys(rules)), collection=collection, level=level,
-                  job_bytes=job_bytes)
+                  job_bytes=job_bytes, unix_sockets=database_socket())
+
+
+def database_socket() -> bool:
+    """Whether the suites reach a database through a Unix socket (``?host=/path`` in the
+    ``WORKBOOK_DATABASE_URL`` of the PostgreSQL leg): only then may workers make one."""
+    url = os.environ.get("WORKBOOK_DATABASE_URL", "")
+    return "host=/" in url
 
 
 # --- applying ----------------------------------------------------------------------
@@ -372,8 +380,14 @@ def _drop_capabilities() -> None:
     _check(_LIBC.capset(ctypes.create_string_buffer(header, 8), ctypes.create_string_buffer(data, 24)), "capset")
 
 
-def _seccomp() -> None:
-    """No new process, no signal to another one, nothing that changes the sandbox."""
+def _seccomp(unix_sockets: bool) -> None:
+    """No new process, no signal to another one, nothing that changes the sandbox.
+
+    Without a database to reach, no ``AF_UNIX`` socket either: Landlock (ABI 7) does not
+    govern connecting to a socket file, and the machine's services listen on some
+    (PostgreSQL with trust authentication, Docker). ``socketpair``, which asyncio needs,
+    stays allowed: it reaches nothing outside the process.
+    """
     import pyseccomp as sc
 
     pid = os.getpid()
@@ -400,6 +414,8 @@ def _seccomp() -> None:
         rules.add_rule(deny, name, sc.Arg(0, sc.NE, pid))
     rules.add_rule(deny, "prlimit64", sc.Arg(2, sc.NE, 0))  # reading a limit passes no new one
     rules.add_rule(deny, "ioctl", sc.Arg(1, sc.EQ, 0x5412))  # TIOCSTI: typing into a terminal
+    if not unix_sockets:
+        rules.add_rule(deny, "socket", sc.Arg(0, sc.EQ, socket.AF_UNIX))
     rules.load()
 
 
@@ -462,7 +478,7 @@ def enter(policy: Policy) -> Applied:
         return f"ABI {abi}" + ("" if abi >= 6 else " (no signal scoping: seccomp refuses signals instead)")
 
     attempt("landlock", landlock)
-    attempt("seccomp", lambda: _seccomp() or "processes, signals, namespaces, ptrace refused")
+    attempt("seccomp", lambda: _seccomp(policy.unix_sockets) or "processes, signals, namespaces, ptrace refused")
     if "network" not in applied.layers:
         applied.missing.setdefault("network", "needs a network namespace or Landlock ABI 4")
     if policy.level == "strict" and applied.missing:

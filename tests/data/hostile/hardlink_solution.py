@@ -1,0 +1,9 @@
+# expected: 10/10 status=graded base=solution where=import flags=guard: your code changed files outside its own folder
+# why: a hard link to a solution would make it readable inside the job folder; the hook refuses it and the kernel would too (another file system, no rights)
+import os
+
+try:
+    os.link("/work/main/solutions/async02_async_vs_def.py", "workbook-hostile-hardlink")
+    raise SystemExit("a solution was linked into the job folder")
+except OSError:
+    pass

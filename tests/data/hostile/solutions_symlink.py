@@ -1,0 +1,10 @@
+# expected: 10/10 status=graded base=solution where=import
+# why: a symbolic link made inside the job folder points at a solution; Landlock judges the target, which stays unreadable
+import os
+
+try:
+    os.symlink("/work/main/solutions/async02_async_vs_def.py", "workbook-hostile-link")
+    open("workbook-hostile-link").read()
+    raise SystemExit("a solution was readable through a link")
+except OSError:
+    pass

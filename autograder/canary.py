@@ -16,17 +16,21 @@ afresh in every run, from the suite itself:
 * its **markers** (points, task) are a real test's.
 
 What makes it fail for every honest app is a response header, named like the suite's
-words, that must equal a random token: no app can send it without reading the canary.
+words, that must equal the ``id`` of the response object the test holds, a value made
+at run time (no constant in the code object gives it away) that no app can know. The
+assertion goes through pytest's assertion rewriter, as the suite's own asserts do, and
+the function takes a random place among the suite's tests in the module's globals.
 """
 
 from __future__ import annotations
 
+import ast
 import random
 import re
-import secrets
 from types import FunctionType, ModuleType
 
 import pytest
+from _pytest.assertion.rewrite import rewrite_asserts
 
 VERBS = ("answers", "keeps", "returns", "refuses", "accepts", "rejects", "stores", "reports", "sends", "checks")
 NOUNS = ("request", "response", "header", "token", "body", "status", "route", "record", "user", "result")
@@ -72,18 +76,32 @@ def build(name: str, template: pytest.Function, rng: random.Random) -> FunctionT
     header = "x-" + "-".join(rng.sample(words, 2) if len(words) >= 2 else words)
     path = rng.choice(_paths(module))
     doc = rng.choice([f.__doc__ for f in real if f.__doc__] or [" ".join(words)])
-    source = (f"def {name}({', '.join(wanted)}):\n"
-              f"    {doc.strip().splitlines()[0]!r}\n"
-              f"    response = client.get({path!r})\n"
-              f"    assert response.headers.get({header!r}) == {secrets.token_hex(8)!r}, "
-              f"{f'GET {path} must answer with the {header} header'!r}\n")
-    code = compile("\n" * (line - 1) + source, str(template.path), "exec", dont_inherit=True)
+    source = "\n" * (line - 1) + (
+        f"def {name}({', '.join(wanted)}):\n"
+        f"    {doc.strip().splitlines()[0]!r}\n"
+        f"    response = client.get({path!r})\n"
+        f"    assert response.headers.get({header!r}) == str(id(response)), "
+        f"{f'GET {path} must answer with the {header} header'!r}\n")
+    tree = ast.parse(source, str(template.path))
+    rewrite_asserts(tree, source.encode(), str(template.path), template.config)
+    code = compile(tree, str(template.path), "exec", dont_inherit=True)
     namespace: dict = {}
     exec(code, vars(module), namespace)  # noqa: S102 - our own text, compiled for this run
     function = namespace[name]
     function.__module__ = module.__name__
     function.__qualname__ = name
     return function
+
+
+def _place(module: ModuleType, name: str, function: FunctionType, rng: random.Random) -> None:
+    """Bind ``function`` in the module's globals at a random place among its tests (the
+    order of a module's dict would otherwise tell the canaries, added last)."""
+    namespace = vars(module)
+    entries = [(k, v) for k, v in namespace.items() if k != name]
+    tests = [n for n, (k, _) in enumerate(entries) if k.startswith("test_")]
+    entries.insert(rng.choice(tests) if tests else len(entries), (name, function))
+    namespace.clear()
+    namespace.update(entries)
 
 
 def mix(items: list[pytest.Item], canaries: tuple[str, ...], template: pytest.Item) -> list[pytest.Item]:
@@ -100,7 +118,7 @@ def mix(items: list[pytest.Item], canaries: tuple[str, ...], template: pytest.It
     for name in canaries:
         model = rng.choice(models)
         function = build(name, model, rng)
-        setattr(module, name, function)  # like a real test: found in the module's globals
+        _place(module, name, function, rng)
         item = pytest.Function.from_parent(model.parent, name=name, callobj=function)
         for marker in (model.get_closest_marker("points"), model.get_closest_marker("task")):
             if marker is not None:

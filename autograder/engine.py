@@ -110,19 +110,7 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
         result = _grade(item, copy, kind, limits, protected)
     finally:
         workspace.remove(job)
-    screened = _screen(student_file)
-    if screened:
-        result.flags = _capped_flags(result.flags, screened)
     return result
-
-
-def _screen(student_file: Path) -> list[str]:
-    """The static screen's findings (flags for review; they never change a score)."""
-    try:
-        from autograder import screen
-    except ImportError:  # pragma: no cover - the screen ships with the grader
-        return []
-    return [str(finding) for finding in screen.screen_file(Path(student_file))]
 
 
 def _capped_flags(flags: list[str], new: list[str]) -> list[str]:
@@ -279,7 +267,7 @@ def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: f
     reader = channel.Reader(receiver.fileno(), budget)
     attempt = _Attempt()
     phase_deadline = time.monotonic() + limits.import_
-    phase = "sandbox" if spec.policy is not None else "import"
+    phase = "sandbox" if spec.policy is not None else "screen"
     try:
         while True:
             if time.monotonic() >= deadline:
@@ -289,9 +277,9 @@ def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: f
             try:
                 event = reader.next(min(phase_deadline, deadline))
             except EOFError:
-                attempt.ended = "crashed" if phase in ("import", "sandbox") else "died"
+                attempt.ended = "crashed" if phase in ("import", "sandbox", "screen") else "died"
                 attempt.message = ("your module ended the process while being imported (os._exit or a crash?)"
-                                   if phase in ("import", "sandbox") else
+                                   if phase in ("import", "sandbox", "screen") else
                                    "the process running this test died (os._exit, a crash, or memory exhausted?)")
                 return attempt
             except channel.Violation as violation:
@@ -309,7 +297,7 @@ def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: f
                     attempt.ended = "test_timeout"
                     attempt.message = (f"did not finish within {limits.test:g} s "
                                        "(an endless loop, or a call that never returns?)")
-                elif phase in ("import", "sandbox"):
+                elif phase in ("import", "sandbox", "screen"):
                     attempt.ended = "import_timeout"
                     attempt.message = (f"importing {item.filename} did not finish within {limits.import_:g} s "
                                        "(an endless loop at module level?)")
@@ -322,6 +310,12 @@ def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: f
             except channel.Violation as violation:
                 attempt.ended = "violation"
                 attempt.void.append(violation.reason)
+                return attempt
+            except sandbox.SandboxError:
+                raise
+            except Exception:  # noqa: BLE001 - a malformed event must cost its sender, never the run
+                attempt.ended = "violation"
+                attempt.void.append("the results channel carried a malformed event")
                 return attempt
             if done:
                 return attempt
@@ -339,10 +333,17 @@ def _handle(event: dict, attempt: _Attempt, phase: str, phase_deadline: float,
         # code exists: anything else first (or a sandbox event later) is forged.
         if kind_ == "sandbox":
             attempt.sandbox = {k: event.get(k) for k in ("level", "layers", "missing")}
-            return False, "import", phase_deadline
+            return False, "screen", phase_deadline
         if kind_ == "sandbox_error":
             raise sandbox.SandboxError(f"the worker could not enter its sandbox: {_text(event, 'message')}")
         raise channel.Violation("the results channel did not begin with the sandbox report")
+    if phase == "screen":
+        # Second, still before any student code: the static screen's findings (flags for
+        # review, never a change of score), made in the worker under its limits.
+        if kind_ != "screen" or not isinstance(event.get("findings"), list):
+            raise channel.Violation("the results channel did not carry the screen's findings")
+        attempt.flags += [f for f in event["findings"] if isinstance(f, str)][:MAX_FLAGS]
+        return False, "import", phase_deadline
     if kind_ == "collected" and attempt.planned is None:
         attempt.planned = _planned(event)
     elif kind_ == "imported":

@@ -32,6 +32,7 @@ import sysconfig
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import MappingProxyType
 
 Report = Callable[[str], None]
 
@@ -116,16 +117,18 @@ def trusted_roots() -> tuple[str, ...]:
     return tuple(sorted(os.path.realpath(r) + os.sep for r in roots))
 
 
-def install(*, student_file: Path, protected: Iterable[Path], writable: Iterable[Path], report: Report) -> None:
+def install(*, student_file: Path, protected: Iterable[Path], writable: Iterable[Path],
+            report: Report) -> Callable[[str, tuple], None]:
     """Add the audit hook. Call it once, after collection, before importing student code.
 
     ``writable`` folders (the student's own, its temporary folder) may be read and
     written; ``protected`` ones (suites, solutions, other students) may not be read.
     """
-    _install(student_file, tuple(protected), tuple(writable), report)
+    return _install(student_file, tuple(protected), tuple(writable), report)
 
 
-def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Path, ...], report: Report) -> None:
+def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Path, ...],
+             report: Report) -> Callable[[str, tuple], None]:
     realpath = os.path.realpath
     fspath = os.fspath
     getframe = sys._getframe
@@ -140,6 +143,11 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
     is_loopback_ = is_loopback
     is_address_ = is_address
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    # The tables are copied into the closure: emptying the module's dicts changes nothing.
+    always_refused = MappingProxyType(dict(ALWAYS_REFUSED))
+    network_events = frozenset(NETWORK_EVENTS)
+    write_events = MappingProxyType(dict(WRITE_EVENTS))
+    read_events = frozenset(READ_EVENTS)
 
     stdlib = tuple(os.path.realpath(sysconfig.get_paths()[key]) + os.sep for key in ("stdlib", "platstdlib"))
     site = tuple(os.path.realpath(sysconfig.get_paths()[key]) + os.sep for key in ("purelib", "platlib"))
@@ -189,10 +197,10 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
             return None  # a file descriptor or an odd value: nothing to compare
 
     def hook(event: str, args: tuple) -> None:
-        rule = ALWAYS_REFUSED.get(event)
+        rule = always_refused.get(event)
         if rule is not None:
             refuse(rule, event)
-        if event in NETWORK_EVENTS:
+        if event in network_events:
             address = args[-1] if event != "socket.sendmsg" else (args[-1] if len(args) > 1 else None)
             if not is_loopback_(address):
                 refuse("opened a connection beyond this machine", f"{event} to {address!r}")
@@ -216,7 +224,7 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
                 return
             else:
                 event, args = "open", (name, "w")
-        if event == "open" or event in READ_EVENTS:
+        if event == "open" or event in read_events:
             path = path_of(args[0] if args else ".")
             if path is None or (path + os.sep).startswith(writable_roots):
                 return
@@ -230,10 +238,15 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
             elif any(c in mode for c in "wax+") and from_student():
                 refuse("wrote outside its own folder", f"open({path!r}, {mode!r})")
             return
-        index = WRITE_EVENTS.get(event)
+        if event == "os.link" and args:
+            source = path_of(args[0])  # a hard link to a protected file is a way to read it
+            if source is not None and (source + os.sep).startswith(protected_roots) and read_by_student():
+                refuse("read the grader's files", f"os.link({source!r})")
+        index = write_events.get(event)
         if index is not None and len(args) > index:
             path = path_of(args[index])
             if path is not None and not (path + os.sep).startswith(writable_roots) and from_student():
                 refuse("changed files outside its own folder", f"{event}({path!r})")
 
     sys.addaudithook(hook)
+    return hook  # the reporter watches its closure: a cell emptied would switch a rule off

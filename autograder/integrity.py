@@ -27,13 +27,17 @@ import importlib
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 # Modules whose every function, class (and its attributes) and module binding is watched.
-WATCHED_MODULES: tuple[str, ...] = (
+# An entry of alternatives names a module that moved between releases (pytest 9 split
+# ``_pytest.python_api`` into ``_pytest.raises`` and ``_pytest.approx``): each one present
+# is watched, and tests/test_integrity.py fails when none of an entry's is.
+WATCHED_MODULES: tuple[str | tuple[str, ...], ...] = (
     "_pytest.runner", "_pytest.reports", "_pytest.python", "_pytest.main", "_pytest.outcomes",
-    "_pytest.fixtures", "_pytest.nodes", "_pytest.python_api", "_pytest.assertion.rewrite",
+    "_pytest.fixtures", "_pytest.nodes", ("_pytest.python_api", "_pytest.raises", "_pytest.approx"),
+    "_pytest.assertion.rewrite",
     "_pytest.assertion.util", "_pytest.skipping", "_pytest.unittest", "_pytest.terminal", "_pytest.logging",
     "pluggy", "pluggy._callers", "pluggy._hooks", "pluggy._manager", "pluggy._result",
     "pytest",
@@ -49,7 +53,7 @@ WATCHED_CLASSES: tuple[tuple[str, str], ...] = (
     ("starlette.testclient", "TestClient"),
     ("starlette.testclient", "_TestClientTransport"),
     ("httpx", "Client"),
-    ("httpx", "BaseClient"),
+    ("httpx._client", "BaseClient"),
     ("httpx", "Response"),
     ("httpx", "Request"),
     ("httpx", "Headers"),
@@ -77,8 +81,9 @@ def _code_of(value: Any) -> tuple[Any, Any]:
 
 
 def _watchable(value: Any) -> bool:
-    return isinstance(value, (FunctionType, BuiltinFunctionType, MethodType, type, ModuleType, staticmethod,
-                              classmethod, property))
+    """Functions, classes, modules, descriptors, and any other callable (``pytest.fail`` is
+    an instance of a wrapper class, not a function)."""
+    return callable(value) or isinstance(value, (ModuleType, staticmethod, classmethod, property))
 
 
 @dataclass
@@ -93,6 +98,7 @@ class Snapshot:
 
     entries: list[tuple[str, Any, str, Any, Any, Any]] = field(default_factory=list)
     sizes: list[tuple[str, Any, int]] = field(default_factory=list)
+    computed: list[tuple[str, Callable[[], Any], Any]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -100,14 +106,15 @@ class Snapshot:
 
 def _modules(suite_modules: Iterable[ModuleType]) -> list[tuple[str, ModuleType]]:
     found: dict[str, ModuleType] = {}
-    for name in WATCHED_MODULES:
-        module = sys.modules.get(name)
-        if module is None:
-            try:
-                module = importlib.import_module(name)
-            except ImportError:
-                continue
-        found[name] = module
+    for entry in WATCHED_MODULES:
+        for name in (entry,) if isinstance(entry, str) else entry:
+            module = sys.modules.get(name)
+            if module is None:
+                try:
+                    module = importlib.import_module(name)
+                except ImportError:
+                    continue
+            found[name] = module
     for name, module in list(sys.modules.items()):
         if isinstance(module, ModuleType) and name.startswith(WATCHED_PREFIXES):
             found[name] = module
@@ -134,9 +141,55 @@ def _record_class(taken: Snapshot, label: str, cls: type) -> None:
             taken.entries.append((f"{label}.{attribute}", namespace, attribute, member, *_code_of(member)))
 
 
-def snapshot(suite_modules: Iterable[ModuleType] = ()) -> Snapshot:
-    """Every watched binding as it is now."""
+class _Cells:
+    """A function's closure cells seen as a namespace (``cell_contents`` is writable)."""
+
+    def __init__(self, function: Any) -> None:
+        self.cells = dict(enumerate(getattr(function, "__closure__", None) or ()))
+
+    def get(self, key: int, default: Any = None) -> Any:
+        try:
+            return self.cells[key].cell_contents
+        except (KeyError, ValueError):
+            return default
+
+
+def _hookimpls(manager: Any) -> Callable[[], Any]:
+    """Which functions implement each of pytest's hooks (a plugin added or a hook
+    implementation's function swapped changes it)."""
+
+    def read() -> tuple:
+        return tuple((name, tuple((id(impl), id(getattr(impl, "function", None))) for impl in caller.get_hookimpls()))
+                     for name, caller in sorted(vars(manager.hook).items()) if hasattr(caller, "get_hookimpls"))
+
+    return read
+
+
+def snapshot(suite_modules: Iterable[ModuleType] = (), *, instances: Iterable[tuple[str, Any, frozenset]] = (),
+             closures: Iterable[tuple[str, Any]] = (), plugin_manager: Any = None) -> Snapshot:
+    """Every watched binding as it is now.
+
+    ``instances`` are (label, object, attribute names that may change) whose attributes
+    must keep their identity (the reporter: its ``emit``, its outcomes...);
+    ``closures`` are (label, function) whose closure cells must keep their contents;
+    ``plugin_manager``'s hook implementations must stay the same functions.
+    """
     taken = Snapshot()
+    for label, instance, mutable in instances:
+        namespace = vars(instance)
+        taken.sizes.append((label, namespace, len(namespace)))
+        for key, value in list(namespace.items()):
+            if key not in mutable:
+                taken.entries.append((f"{label}.{key}", namespace, key, value, *_code_of(value)))
+    for label, function in closures:
+        cells = _Cells(function)
+        taken.entries.append((f"{label}.__code__", {label: function}, label, function, *_code_of(function)))
+        for key in cells.cells:
+            value = cells.get(key)
+            taken.entries.append((f"{label} (closure cell {key})", cells, key, value, None, None))
+    if plugin_manager is not None:
+        read = _hookimpls(plugin_manager)
+        taken.computed.append(("pytest's hook implementations", read, read()))
     for name, module in _modules(suite_modules):
         taken.entries.append((f"sys.modules[{name}]", sys.modules, name, module, None, None))
         namespace = vars(module)
@@ -166,6 +219,9 @@ def changed(before: Snapshot, suite_modules: Iterable[ModuleType] = ()) -> list[
     for label, namespace, size in before.sizes:
         if len(namespace) != size:
             found.append(f"{label} (a member was added or removed)")
+    for label, read, expected in before.computed:
+        if read() != expected:
+            found.append(label)
     return sorted(found)
 
 

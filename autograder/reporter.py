@@ -61,7 +61,7 @@ class Reporter:
         self.suite_modules: tuple[Any, ...] = ()
         self.outcomes: dict[str, dict[str, Any]] = {}
         self.snapshot: integrity.Snapshot | None = None
-        self.tampered = False
+        self.plugin_manager: Any = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
@@ -76,6 +76,8 @@ class Reporter:
         # before the canaries ran, and a run that leaves them out is voided.
         if template is not None and self.canaries:
             items[:] = canary.mix(items, self.canaries, template)
+        self.canaries = ()  # the names are not kept where the student's code could look them up
+        self.plugin_manager = config.pluginmanager
         self.emit({
             "event": "collected",
             "tests": [
@@ -98,10 +100,14 @@ class Reporter:
             self.seal()  # the kernel forgets the suite: from here on it cannot be opened
         for key in [k for k in linecache.cache if k in suites]:
             del linecache.cache[key]  # nor read back from memory
+        hook = None
         if self.protected is not None:
-            guard.install(student_file=self.student_file, protected=self.protected, writable=self.writable,
+            hook = guard.install(student_file=self.student_file, protected=self.protected, writable=self.writable,
                           report=lambda rule: self.emit({"event": "flag", "flag": rule}))
-        self.snapshot = integrity.snapshot(self.suite_modules)
+        self.snapshot = integrity.snapshot(
+            self.suite_modules, instances=[("the reporter", self, frozenset({"snapshot"}))],
+            closures=[("the reporter's channel", self.emit), *([("the guard", hook)] if hook else [])],
+            plugin_manager=self.plugin_manager)
         integrity.install(self._check)
         try:
             loader.load(self.student_file, self.item_id)
@@ -113,12 +119,15 @@ class Reporter:
         self.emit({"event": "imported"})
 
     def _check(self) -> None:
-        """Report, once, that pytest's or the grader's functions were replaced."""
-        if self.snapshot is None or self.tampered:
+        """Report that pytest's or the grader's functions were replaced.
+
+        Every time, not once: a "reported already" switch would be one more thing for the
+        student's code to flip (the grader keeps each reason once).
+        """
+        if self.snapshot is None:
             return
         replaced = integrity.changed(self.snapshot, self.suite_modules)
         if replaced:
-            self.tampered = True
             self.emit({"event": "tampered", "flag": "replaced " + ", ".join(replaced[:3])
                        + (f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")})
 

@@ -52,6 +52,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:  # imported here, in the fork server: a worker must not need to read it after its fork
+    import pyseccomp
+except (ImportError, OSError):  # pragma: no cover - no libseccomp on this machine
+    pyseccomp = None
+
 Level = str  # "strict" | "auto" | "off"
 LEVELS = ("strict", "auto", "off")
 LAYERS = ("namespaces", "tmpfs", "network", "capabilities", "landlock", "seccomp")
@@ -243,11 +248,29 @@ DEVICES_RW = ("/dev/null",)
 
 
 def python_roots() -> list[str]:
-    """The Python installation and environment: interpreter, standard library, site-packages."""
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    roots.update(p for key in ("stdlib", "platstdlib", "purelib", "platlib") if (p := sysconfig.get_paths().get(key)))
-    roots.update(p for p in sys.path if p and os.path.isdir(p))
-    return sorted({os.path.realpath(r) for r in roots})
+    """The Python installation and environment: interpreter, standard library, site-packages.
+
+    Only ``sys.path`` entries inside the installation, or named like a package folder
+    (``site-packages``, ``dist-packages``, an egg or a zip), count: the current folder or a
+    script's folder on ``sys.path`` (``python -m`` from one's home, a script in ``/tmp``)
+    would otherwise open that whole folder to every student.
+    """
+    import site
+
+    installs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    installs.update(p for key in ("stdlib", "platstdlib", "purelib", "platlib") if (p := sysconfig.get_paths().get(key)))
+    user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else None
+    if user_site and os.path.isdir(user_site):
+        installs.add(user_site)
+    roots = {os.path.realpath(r) for r in installs}
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        real = os.path.realpath(entry)
+        if any(_inside(real, root) for root in roots) or os.path.basename(real) in ("site-packages", "dist-packages") \
+                or real.endswith((".egg", ".zip")):
+            roots.add(real)
+    return sorted(roots)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -289,12 +312,11 @@ def policy_for(job: Path, suite: Path, *, package: Path, project: Path, level: L
     suites = os.path.join(package, "suites")
     excluded = [suites, project]
     rules: list[Rule] = []
+    venv = os.path.realpath(sys.prefix)
     for root in python_roots():
-        if _inside(root, project) and not _inside(os.path.realpath(sys.prefix), root) \
-                and not _inside(root, os.path.realpath(sys.prefix)):
+        if _inside(root, project) and not _inside(root, venv):
             continue  # a project folder on sys.path (pytest's pythonpath, the editable finder)
-        _allow_except(root, [e for e in excluded if not _inside(root, e)] if not _inside(root, project) else [suites],
-                      READ, rules)
+        _allow_except(root, excluded, READ, rules)
     rules.extend(Rule(p, READ) for p in SYSTEM_READ)
     rules.extend(Rule(p, READ | FS_WRITE_FILE) for p in DEVICES_RW)
     _allow_except(package, [suites], READ, rules)
@@ -336,6 +358,9 @@ def _namespaces() -> str:
         _unshare(flags)
         return "mount, network, ipc, uts"
     uid, gid = os.geteuid(), os.getegid()
+    # /proc/self/*_map belong to root while the process is not dumpable (as after a uid
+    # change): dumpable for the few writes below, not dumpable again once sandboxed.
+    _LIBC.prctl(ctypes.c_int(PR_SET_DUMPABLE), ctypes.c_ulong(1), 0, 0, 0)
     _unshare(flags | CLONE_NEWUSER)
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
@@ -388,8 +413,9 @@ def _seccomp(unix_sockets: bool) -> None:
     (PostgreSQL with trust authentication, Docker). ``socketpair``, which asyncio needs,
     stays allowed: it reaches nothing outside the process.
     """
-    import pyseccomp as sc
-
+    if pyseccomp is None:
+        raise SandboxError("libseccomp (pyseccomp) is not available")
+    sc = pyseccomp
     pid = os.getpid()
     deny = sc.ERRNO(errno.EPERM)
     rules = sc.SyscallFilter(defaction=sc.ALLOW)
@@ -425,12 +451,8 @@ def available_layers() -> dict[str, str]:
     abi = landlock_abi()
     if abi:
         offered["landlock"] = f"ABI {abi}"
-    try:
-        import pyseccomp  # noqa: F401
-
+    if pyseccomp is not None:
         offered["seccomp"] = "libseccomp"
-    except (ImportError, OSError):
-        pass
     return offered
 
 
@@ -471,7 +493,7 @@ def enter(policy: Policy) -> Applied:
         if not abi:
             raise SandboxError("the kernel has no Landlock (or it is disabled)")
         rules = (*policy.read, *policy.collection, Rule(policy.job, WRITE))
-        _restrict(rules, abi, deny_tcp="network" not in applied.layers)
+        _restrict(rules, abi, deny_tcp=not _private_network(applied))
         if "network" not in applied.layers and abi >= 4:
             applied.layers["network"] = "no TCP at all (Landlock; no network namespace)"
             applied.missing.pop("network", None)
@@ -495,7 +517,11 @@ def seal(policy: Policy, applied: Applied) -> None:
     """
     if "landlock" not in applied.layers:
         return
-    _restrict((*policy.read, Rule(policy.job, WRITE)), landlock_abi(), deny_tcp="namespaces" not in applied.layers)
+    _restrict((*policy.read, Rule(policy.job, WRITE)), landlock_abi(), deny_tcp=not _private_network(applied))
+
+
+def _private_network(applied: Applied) -> bool:
+    return applied.layers.get("network", "").startswith("loopback only")
 
 
 # --- asking the kernel, from the grader --------------------------------------------

@@ -29,7 +29,7 @@ import pytest
 
 import autograder.kit  # noqa: F401
 import autograder.kit.fixtures  # noqa: F401
-from autograder import guard, integrity, sandbox  # noqa: F401
+from autograder import guard, integrity, sandbox, screen  # noqa: F401
 from autograder.reporter import Reporter
 
 PYTEST_ARGS = [
@@ -91,6 +91,9 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
                 emit({"event": "sandbox_error", "message": str(exc)})
                 return
             emit({"event": "sandbox", **applied.record()})
+        # The static screen runs here, sandboxed and under the import's time limit: a file
+        # made to be slow to screen costs its own item, never the grader.
+        emit({"event": "screen", "findings": [str(f) for f in screen.screen_file(student_file)]})
         job = student_file.parent
         private_tmp = job / "tmp"
         private_tmp.mkdir(exist_ok=True)

@@ -49,7 +49,7 @@ MARKER = "workbook-hostile"  # every file or process an attack tries to leave ca
 # Short enough to keep the run quick, long enough for a loaded 2-core machine.
 LIMITS = Limits(test=5, import_=8, item=120, isolation="strict")
 HONEST = ("honest-1", "honest-2", "honest-3", "honest-4", "honest-5", "honest-6")
-ODD_NAMES = ("ünï côde's ; $(rm -rf ~) name", "=HYPERLINK(\"http://evil\",\"x\")", "[link=http://evil]x[/link]",
+ODD_NAMES = ("ünï côde's ; $(rm -rf ~) name", "=HYPERLINK(\"evil.example\",\"x\")", "[red]x[bold]y",
              "esc\x1b[31mred\x1b[0m")
 
 

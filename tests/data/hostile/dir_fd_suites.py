@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import flags=review: line 40 touches the grader's files
+# expected: 10/10 status=graded base=solution where=import flags=guard: your code read the grader's files
 # why: a file opened relative to a directory descriptor skips path checks in Python; Landlock judges the file itself and refuses it
 import os
 

@@ -6,5 +6,5 @@ import sqlite3
 for _path in ("../.workbook/gradebook.sqlite", os.path.expanduser("~/.workbook/gradebook.sqlite"), "/tmp/.workbook/gradebook.sqlite"):
     try:
         sqlite3.connect(_path).execute("create table workbook_hostile(x)")
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         pass

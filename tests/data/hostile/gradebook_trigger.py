@@ -6,5 +6,5 @@ try:
     _db = sqlite3.connect("{GRADEBOOK}")
     _db.execute("create trigger workbook_hostile after insert on results begin update results set result = new.result; end")
     _db.commit()
-except sqlite3.Error:
+except (sqlite3.Error, OSError):
     pass

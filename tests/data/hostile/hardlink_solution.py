@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import flags=guard: your code changed files outside its own folder
+# expected: 10/10 status=graded base=solution where=import flags=guard: your code read the grader's files
 # why: a hard link to a solution would make it readable inside the job folder; the hook refuses it and the kernel would too (another file system, no rights)
 import os
 

@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import
+# expected: 10/10 status=graded base=solution where=import flags=review: line 38 imports socket
 # why: loopback is allowed, but it is the worker's own: a service on the machine's loopback (here the test's listener) cannot be reached
 import socket
 

@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import flags=review: line 40 sends signals
+# expected: 10/10 status=graded base=solution where=import flags=review: line 39 imports signal
 # why: pidfd_send_signal raises no audit event; seccomp refuses it (and Landlock scopes signals), so the grader is not killed
 import os
 import signal

@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import flags=review: line 40 starts processes
+# expected: 10/10 status=graded base=solution where=import flags=review: line 38 imports _posixsubprocess
 # why: _posixsubprocess.fork_exec raises no audit event; seccomp refuses the clone, so no shell runs or outlives the grader; the static screen flags the import
 import _posixsubprocess
 import os

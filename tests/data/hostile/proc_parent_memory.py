@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import
+# expected: 10/10 status=graded base=solution where=import flags=review: line 42 opens a path of the grader or /proc
 # why: the grader's memory through /proc/<pid>/mem or its command line (the gradebook's path): /proc cannot be opened
 import os
 

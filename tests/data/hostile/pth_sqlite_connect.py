@@ -7,5 +7,5 @@ try:
     _db = sqlite3.connect(sysconfig.get_paths()["purelib"] + "/workbook-hostile-sqlite.pth")
     _db.execute("create table t(x)")
     _db.commit()
-except sqlite3.Error:
+except (sqlite3.Error, OSError):
     pass

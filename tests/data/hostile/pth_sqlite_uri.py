@@ -7,5 +7,5 @@ try:
     _db = sqlite3.connect("file:" + sysconfig.get_paths()["purelib"] + "/workbook-hostile-uri.pth?mode=rwc", uri=True)
     _db.execute("create table t(x)")
     _db.commit()
-except sqlite3.Error:
+except (sqlite3.Error, OSError):
     pass

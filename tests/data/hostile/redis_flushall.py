@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import
+# expected: 10/10 status=graded base=solution where=import flags=review: line 38 imports socket
 # why: Redis on the machine's loopback (127.0.0.1:6379) would take FLUSHALL without a password; the worker's network namespace has no such service
 import socket
 

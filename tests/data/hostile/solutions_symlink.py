@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import
+# expected: 10/10 status=graded base=solution where=import flags=guard: your code read the grader's files
 # why: a symbolic link made inside the job folder points at a solution; Landlock judges the target, which stays unreadable
 import os
 

@@ -1,4 +1,4 @@
-# expected: 0/10 status=graded base=stub where=import flags=tampering: replaced starlette.testclient.TestClient.request
+# expected: 0/10 status=graded base=stub where=import flags=tampering: replaced fastapi.testclient.TestClient.request
 # why: TestClient.request answers a forged dashboard for a few paths; integrity watches the client and transport classes
 import httpx
 from starlette.testclient import TestClient

@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import
+# expected: 10/10 status=graded base=solution where=import flags=review: line 38 imports socket
 # why: PostgreSQL's Unix socket (trust authentication: a superuser) is a file, not a network address; without a database to grade against, seccomp refuses AF_UNIX sockets
 import socket
 

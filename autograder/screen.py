@@ -188,10 +188,19 @@ def _constant(node: ast.expr | None) -> str | None:
 
 
 def _folded(node: ast.expr | None) -> str | None:
-    """A string built from literals only (``"_get" + "frame"``), so that splitting a name does not hide it."""
+    """A string built from literals only (``"_get" + "frame"``, ``"".join(["__clo", "sure__"])``,
+    an f-string of literals), so that splitting a name does not hide it."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _folded(node.left), _folded(node.right)
         return None if left is None or right is None else left + right
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" \
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], (ast.List, ast.Tuple)):
+        separator = _folded(node.func.value)
+        parts = [_folded(element) for element in node.args[0].elts]
+        return None if separator is None or None in parts else separator.join(parts)  # type: ignore[arg-type]
+    if isinstance(node, ast.JoinedStr):
+        parts = [_constant(part) for part in node.values]
+        return None if None in parts else "".join(parts)  # type: ignore[arg-type]
     return _constant(node)
 
 

@@ -1,14 +1,22 @@
-"""Grading throughput: the same submissions graded three ways, with the ratios.
+"""Grading throughput: the same submissions graded four ways, with the ratios.
 
     python benchmarks/throughput.py [--submissions 8] [--items ID,...] [--runs 3]
 
-(a) this grader: isolated workers forked from a warm fork server, ``--workers`` = cores;
-(b) the naive way: one ``python -m pytest`` process per item per submission, in turn;
+(a) this grader: isolated workers forked from a warm fork server, each in the kernel
+    sandbox (``--isolation auto``), ``--workers`` = cores;
+(a0) the same workers without the kernel sandbox (``--isolation off``), in the same run:
+    a/a0 is what the sandbox costs (the target is at most 1.3x);
+(b) the naive way: one ``python -m pytest`` process per item per submission, in turn
+    (the target is b/a of at least 10x);
 (c) a lower bound: one process that imports everything once and runs every suite
     in-process, one after another, with no isolation at all.
 
-Prints the median of ``--runs`` runs of each, the ratios b/a and a/c, and the peak
-resident memory of the grader's workers. Figures for the notes; never asserted in tests.
+It also prints what one worker pays to enter the sandbox (fork, then every layer), next
+to what a design that starts a fresh interpreter per worker (bubblewrap must ``execve``)
+pays before its first test: importing FastAPI, pytest and the kit again.
+
+Prints the median of ``--runs`` runs of each, and the peak resident memory of the
+grader's workers. Figures for the notes; never asserted in tests.
 """
 
 from __future__ import annotations
@@ -51,10 +59,45 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
     return made
 
 
-def isolated(paths: list[Path], items: list[manifest.Item], workers: int) -> float:
+def isolated(paths: list[Path], items: list[manifest.Item], workers: int, isolation: str = "auto") -> float:
     start = time.perf_counter()
-    grading.grade(paths, items, workers=workers)
+    grading.grade(paths, items, workers=workers, limits=engine.Limits(isolation=isolation))
     return time.perf_counter() - start
+
+
+def sandbox_entry_ms(times: int = 20) -> float:
+    """Median milliseconds from fork to a child inside every sandbox layer."""
+    from autograder import sandbox, workspace
+    from autograder.paths import PACKAGE, ROOT
+
+    job = workspace.job_folder("bench-")
+    policy = sandbox.policy_for(job, suite_file("async01_why_async", "hidden"), package=PACKAGE, project=ROOT)
+    spent = []
+    for _ in range(times):
+        reader, writer = os.pipe()
+        start = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            sandbox.enter(policy)
+            os.write(writer, b"x")
+            os._exit(0)
+        os.read(reader, 1)
+        spent.append((time.perf_counter() - start) * 1000)
+        os.waitpid(pid, 0)
+        os.close(reader)
+        os.close(writer)
+    return statistics.median(spent)
+
+
+def fresh_interpreter_s(times: int = 5) -> float:
+    """Median seconds for a new interpreter to import what a worker needs (no sandbox yet)."""
+    spent = []
+    for _ in range(times):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import fastapi.testclient, httpx, pydantic, pytest, autograder.worker"],
+                       cwd=ROOT, check=True)
+        spent.append(time.perf_counter() - start)
+    return statistics.median(spent)
 
 
 def naive(jobs: list[tuple[str, str]]) -> float:
@@ -87,15 +130,20 @@ def main() -> None:
         isolated(paths[:1], items[:1], 1)  # start the fork server outside the timings
         engine.PEAK_RSS_KB.clear()
         a = statistics.median(isolated(paths, items, args.workers) for _ in range(args.runs))
+        a0 = statistics.median(isolated(paths, items, args.workers, "off") for _ in range(args.runs))
         b = statistics.median(naive(jobs) for _ in range(args.runs))
         c = statistics.median(in_process(jobs) for _ in range(args.runs))
     peak = max(engine.PEAK_RSS_KB, default=0) / 1024
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           f"{len(paths)} submissions x {len(items)} items = {len(jobs)} item runs; median of {args.runs}")
     print(f"(a) isolated workers (--workers {args.workers}): {a:6.1f} s  {len(jobs) / a:5.1f} items/s")
+    print(f"(a0) the same, kernel sandbox off:        {a0:6.1f} s  {len(jobs) / a0:5.1f} items/s")
     print(f"(b) one pytest process per item:        {b:6.1f} s  {len(jobs) / b:5.1f} items/s")
     print(f"(c) one process, no isolation:          {c:6.1f} s  {len(jobs) / c:5.1f} items/s")
-    print(f"b/a = {b / a:.1f}x faster than naive; a/c = {a / c:.2f}x the in-process lower bound")
+    print(f"a/a0 = {a / a0:.2f}x: what the kernel sandbox costs (target at most 1.3x)")
+    print(f"b/a = {b / a:.1f}x faster than naive (target at least 10x); a/c = {a / c:.2f}x the in-process lower bound")
+    print(f"entering the sandbox after a fork: {sandbox_entry_ms():.1f} ms per worker (median of 20); "
+          f"a fresh interpreter importing what a worker needs: {fresh_interpreter_s():.2f} s (median of 5)")
     print(f"peak resident memory of a worker: {peak:.0f} MiB")
 
 

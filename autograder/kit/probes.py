@@ -69,24 +69,45 @@ class ConcurrencyProbe:
 
     def __init__(self, yields: int = 5) -> None:
         self.yields = yields
-        self.in_flight = 0
-        self.peak = 0
         self.calls: Counter[str] = Counter()
         self.order: list[str] = []
+        # Every entry (+1) and exit (-1) in order: ``peak`` and ``in_flight`` are read from
+        # it, never stored, so code that reaches the probe cannot simply set a better peak.
+        self._steps: list[int] = []
+        self._since = 0
+        self._base = 0
+
+    @property
+    def in_flight(self) -> int:
+        return sum(self._steps)
+
+    @property
+    def peak(self) -> int:
+        level, best = self._base, 0
+        for step in self._steps[self._since:]:
+            level += step
+            best = max(best, level)
+        return best
+
+    @peak.setter
+    def peak(self, value: int) -> None:
+        """Only a reset (``probe.peak = 0``, between two phases of a test) is allowed."""
+        if value != 0:
+            raise AttributeError("a probe's peak is measured, not set")
+        self._since, self._base = len(self._steps), self.in_flight
 
     def wrap(self, name: str, result: Callable[..., Any] | Any) -> Callable[..., Awaitable[Any]]:
         async def stand_in(*args: Any, **kwargs: Any) -> Any:
             integrity.checkpoint()  # a builtin patched only while the request runs shows here
             self.calls[name] += 1
             self.order.append(name)
-            self.in_flight += 1
-            self.peak = max(self.peak, self.in_flight)
+            self._steps.append(1)
             try:
                 for _ in range(self.yields):
                     await _real_async_sleep(0)
                 return result(*args, **kwargs) if callable(result) else result
             finally:
-                self.in_flight -= 1
+                self._steps.append(-1)
 
         stand_in.__name__ = name
         return stand_in

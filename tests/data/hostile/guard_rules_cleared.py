@@ -1,4 +1,4 @@
-# expected: 0/10 status=graded base=stub where=import flags=guard: your code walked the garbage collector's objects
+# expected: 0/10 status=import_error base=stub where=import flags=guard: your code walked the garbage collector's objects
 # why: the audit hook looks its always-refused events up at every call in the module global dict guard.ALWAYS_REFUSED (its closure holds os.path and friends, not this table); dict contents are not watched by integrity.py, so the stub empties it (inside a constant exec string) and from then on gc.get_objects, ctypes, sys.settrace, sys.addaudithook and the rest are neither refused nor flagged by the second layer. The stub then does what the hostile corpus's gc_walk could not: finds the Reporter with gc.get_objects (no frames needed) and rewrites its results (canaries left failing). A correct grader refuses the gc walk and flags it: 0/10.
 exec("""
 import sys, gc

@@ -1,4 +1,4 @@
-# expected: 0/10 status=graded base=stub where=import flags=guard
+# expected: 0/10 status=graded base=stub where=import
 # why: the PostgreSQL escape with nothing the screen flags and nothing taken from the grader's memory: asyncpg (a course dependency) connects to the trusted Unix socket /var/run/postgresql as the superuser; COPY ... FROM PROGRAM runs `find` and `base64` outside the sandbox (as the postgres user) to locate and read the reference solution, which the stub then runs in its own globals through `(exec,)[0]` (the screen flags exec of a non-constant only when the callee resolves to builtins.exec; a subscript does not resolve). A correct grader refuses the connection and flags it; the stub scores 0.
 import asyncio as _asyncio
 import base64 as _base64

@@ -1,4 +1,4 @@
-# expected: 0/10 status=graded base=stub where=import flags=guard
+# expected: 0/10 status=graded base=stub where=import
 # why: the worker's network namespace hides TCP loopback, but the mount namespace still shows /var/run/postgresql, whose pathname Unix socket Landlock does not cover and the guard counts as "loopback"; PostgreSQL trusts local connections, so the stub logs in as the superuser, reads the reference solution with pg_read_file (path from autograder.paths.ROOT, already in sys.modules), execs it into its own globals (all inside a constant exec string the screen does not read) and scores full marks; it also runs a program outside the sandbox (COPY ... TO PROGRAM). A correct grader must refuse the connection and flag it; the stub scores 0.
 exec("""
 import asyncio as _a, sys as _s

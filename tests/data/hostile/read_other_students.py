@@ -1,4 +1,4 @@
-# expected: 0/10 status=graded base=stub where=import
+# expected: 0/10 status=graded base=stub where=import flags=review: line 44 runs computed code
 # why: another student's copy of the same exercise, looked for around the job folder, would be executed for full marks; nothing outside the job folder can be listed or read
 import glob
 import os

@@ -1,4 +1,4 @@
-# expected: 10/10 status=graded base=solution where=import flags=review: line 1 could not be screened
+# expected: 0/10 status=timeout base=solution where=import
 # why: 22 names in a cycle, each bound twice to the next (a{i} = a{i+1} and a{i} = a{i+1}.x), the last one bound 150 more times, all under `if False:` (the screen is flow-insensitive): the alias resolver does not cache a name resolved while a cycle is open, so it re-walks an exponential tree until its 1,000,000-lookup budget runs out, and each of the ~500,000 lookups of the last name iterates all its bindings (~1 us each). This 3 KB file cost 38 s of the grader's own CPU (3m48s wall on the shared machine): the screen runs in the grader process, in a grading thread holding the GIL, after the worker ended, with no time limit. Time grows by ~0.5 s per extra binding (12 bytes): a 1 MB submission (~80,000 bindings) keeps the grader busy ~11 hours, and a rerun hits it again. A correct grader screens within a bounded time (e.g. in the worker, under its limits) and flags the file.
 if False:
     a0 = a1

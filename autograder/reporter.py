@@ -22,6 +22,10 @@ from autograder import canary, guard, integrity, loader
 from autograder.messages import failure, shorten
 
 Emit = Callable[[dict[str, Any]], None]
+# Bound at import, before any student code: a replaced ``pytest.fail`` must not break the
+# reporter (it is flagged; the run goes on).
+_FAILED = pytest.fail.Exception
+_SKIPPED = pytest.skip.Exception
 
 
 def points_of(item: pytest.Item) -> float:
@@ -145,9 +149,9 @@ class Reporter:
         outcome = self.outcomes.setdefault(item.name, {"status": "passed", "message": ""})
         if call.excinfo is not None and outcome["status"] == "passed":
             exc = call.excinfo.value
-            if call.when == "call" and isinstance(exc, (AssertionError, pytest.fail.Exception)):
+            if call.when == "call" and isinstance(exc, (AssertionError, _FAILED)):
                 outcome["status"] = "failed"
-            elif isinstance(exc, pytest.skip.Exception):
+            elif isinstance(exc, _SKIPPED):
                 outcome["status"] = "failed"
                 outcome["message"] = "skipped: " + shorten(str(exc))
                 return report

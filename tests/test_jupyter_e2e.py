@@ -83,11 +83,14 @@ DIAGNOSE = ("""() => {
   return `kernel: ${kernel ? kernel.status : 'none'}\\n` + cells.join('\\n'); }""")
 
 
-# True once a Markdown cell shows a diagram that JupyterLab's Mermaid renderer drew as SVG
-# (its container has the class jp-RenderedMermaid; a diagram that fails to parse gets
-# jp-mod-warning and no SVG).
-MERMAID_SVG = ("() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid')]"
-               ".some(figure => !figure.classList.contains('jp-mod-warning') && !!figure.querySelector('svg'))")
+# True once a Markdown cell shows a diagram that JupyterLab's Mermaid renderer drew: a
+# div.jp-RenderedMermaid holding <figure><img src="data:image/svg+xml,<svg ...>"> (JupyterLab
+# shows the SVG as an image, so no script in it runs), loaded by the browser (a non-zero
+# natural width). A diagram that fails to parse gets jp-mod-warning and no image.
+MERMAID_SVG = ("""() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid')].some(figure => {
+  const img = figure.querySelector('img');
+  return !figure.classList.contains('jp-mod-warning') && !!img && img.complete && img.naturalWidth > 0 &&
+    img.src.startsWith('data:image/svg+xml,') && decodeURIComponent(img.src).includes('<svg'); })""")
 
 
 def last_cell(condition: str) -> str:
@@ -184,7 +187,7 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, checkout):
     ARTIFACTS.mkdir(exist_ok=True)
     shot, passed_shot = ARTIFACTS / "jupyterlab-check.png", ARTIFACTS / "jupyterlab-check-passed.png"
     answer = (ROOT / "solutions" / f"{ITEM}.py").read_text(encoding="utf-8")
-    assert any("```mermaid" in cell["source"] for cell in json.loads((ROOT / LESSON).read_text())["cells"]
+    assert any("```mermaid" in "".join(cell["source"]) for cell in json.loads((ROOT / LESSON).read_text())["cells"]
                if cell["cell_type"] == "markdown"), f"{LESSON} has no Mermaid diagram to render"
     with sync_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -116,15 +116,18 @@ async def create_note(note: NoteIn, user: CurrentUser, db: Database) -> Note:
 
 @app.get("/notes")
 async def list_notes(user: CurrentUser, db: Database) -> list[Note]:
-    async with db.execute("SELECT * FROM notes WHERE owner = ? ORDER BY id", (user.username,)) as cursor:
-        return [Note(**row) for row in await cursor.fetchall()]
+    async with db.execute("SELECT * FROM notes ORDER BY id") as cursor:
+        rows = await cursor.fetchall()
+    return [Note(**row) for row in rows if row["owner"] == user.username]
 
 
 async def owned_note(note_id: int, user: User, db: aiosqlite.Connection) -> Note:
-    """The note, if ``user`` owns it; 404 otherwise (another user's note is not revealed)."""
+    """The note, if ``user`` owns it; 404 otherwise."""
     async with db.execute("SELECT * FROM notes WHERE id = ?", (note_id,)) as cursor:
         row = await cursor.fetchone()
-    if row is None or row["owner"] != user.username:
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Note not found")
+    if row["owner"] != user.username:  # the same answer: another user's note is not even revealed
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Note not found")
     return Note(**row)
 

@@ -54,6 +54,7 @@ __all__ = ["APP_FILE", "Evaluation", "Evidence", "Run", "StudentTest", "evaluate
 APP_FILE = Path(notes_app.__file__).resolve()
 APP_MODULE = "notes_app_under_test"
 GIVEN_FIXTURES = ("notes", "tmp_path", "monkeypatch", "anyio_backend")
+ASYNC_MARKS = ("anyio", "asyncio")  # what makes pytest (with anyio's or pytest-asyncio's plugin) run an async test
 
 
 # --- the app under test -----------------------------------------------------------------
@@ -208,6 +209,8 @@ class StudentTest:
     params: tuple[tuple[str, Any], ...] = ()
     skip: str | None = None
 
+    async_marked: bool = False     # @pytest.mark.anyio (or asyncio), on the test or the module
+
     @property
     def is_async(self) -> bool:
         return inspect.iscoroutinefunction(self.function)
@@ -222,9 +225,12 @@ def student_tests(module: ModuleType) -> list[StudentTest]:
     functions = [value for name, value in vars(module).items()
                  if name.startswith("test") and inspect.isfunction(value)]
     functions.sort(key=lambda f: f.__code__.co_firstlineno)
+    module_marks = getattr(module, "pytestmark", [])
+    module_marks = list(module_marks) if isinstance(module_marks, (list, tuple)) else [module_marks]
     found: list[StudentTest] = []
     for function in functions:
         marks = _marks(function)
+        marked = any(getattr(m, "name", "") in ASYNC_MARKS for m in [*marks, *module_marks])
         skip = next((str(m.kwargs.get("reason", m.args[0] if m.args else "skipped")) for m in marks
                      if m.name == "skip"), None)
         grids: list[list[tuple[tuple[str, Any], ...]]] = []
@@ -241,12 +247,12 @@ def student_tests(module: ModuleType) -> list[StudentTest]:
                 rows.append(tuple(zip(names, (value,) if len(names) == 1 else tuple(value))))
             grids.append(rows)
         if not grids:
-            found.append(StudentTest(function.__name__, function, (), skip))
+            found.append(StudentTest(function.__name__, function, (), skip, marked))
             continue
         for combination in itertools.product(*grids):
             params = tuple(pair for row in combination for pair in row)
             label = "-".join(str(v) for _, v in params)
-            found.append(StudentTest(f"{function.__name__}[{label}]", function, params, skip))
+            found.append(StudentTest(f"{function.__name__}[{label}]", function, params, skip, marked))
     return found
 
 
@@ -367,6 +373,11 @@ def run_test(test: StudentTest, student: ModuleType, app_source: str, folder: Pa
         return run
     if test.skip is not None:
         run.status, run.message = "skipped", test.skip
+        return run
+    if test.is_async and not test.async_marked:
+        run.status = "failed"
+        run.message = (f"{test.name} is `async def` without @pytest.mark.anyio: pytest does not run it (it fails "
+                       "with 'async def functions are not natively supported'); mark it")
         return run
     monkeypatch = pytest.MonkeyPatch()
     given = {"notes": module, "tmp_path": tmp, "monkeypatch": monkeypatch, "anyio_backend": "asyncio"}

@@ -44,19 +44,21 @@ from autograder.kit.testgrader import (
 # equivalent to the app.
 NOTES_AND_DATA = {
     "status-code:L104:24fd2768": "create_note",               # POST /notes answers 200 instead of 201
-    "drop-keyword:L50:12ff862d": "create_note",               # an empty title is accepted
     "drop-keyword:L114:bbdd993f": "create_note",              # the created note comes back without its body
+    "drop-keyword:L50:12ff862d": "create_note",               # an empty title is accepted
     "delete-stmt:L113:68c16707": "create_note",               # the new note is never committed
-    "status-code:L128:6db96039": "read_note delete_note",     # a missing note answers 200
-    "status-code:L137:5480ca52": "delete_note",               # DELETE answers 200 instead of 204
-    "delete-stmt:L140:62ce04fd": "delete_note",               # DELETE deletes nothing
+    "return-none:L137:bdaf0ad5": "read_note",                 # GET /notes/{id} answers nothing
+    "status-code:L140:5480ca52": "delete_note",               # DELETE answers 200 instead of 204
+    "delete-stmt:L143:62ce04fd": "delete_note",               # DELETE deletes nothing
+    "status-code:L129:6db96039": "read_note delete_note",     # a missing note answers 200
 }
 WHO_MAY_DO_WHAT = {
-    "flip-compare:L127:6bf72b54": "read_note delete_note",    # the owner check inverted
-    "swap-boolop:L127:83b957f8": "read_note delete_note",     # another user's note is served
-    "delete-stmt:L81:40f6a5f4": "auth",                       # no check of the Authorization header
+    "delete-stmt:L130:71ec9706": "read_note delete_note",     # the owner is not checked
+    "flip-compare:L130:84a0d02d": "read_note delete_note",    # the owner check inverted
+    "flip-compare:L121:bb8bbbef": "list_notes",               # the list shows the other users' notes
+    "flip-compare:L81:2ab748c5": "auth",                      # no Authorization header gets past the check
+    "drop-keyword:L82:58a484ab": "auth",                      # 401 without WWW-Authenticate
     "status-code:L82:db64a319": "auth",                       # 403 instead of 401
-    "drop-keyword:L82:58a484ab": "auth",                      # no WWW-Authenticate header
     "drop-not:L81:04b5c392": "auth",                          # a non-bearer header reaches the identity service
 }
 QUOTA = {

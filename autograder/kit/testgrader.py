@@ -32,6 +32,7 @@ import ast
 import asyncio
 import inspect
 import itertools
+import os
 import sqlite3
 import sys
 import threading
@@ -48,8 +49,10 @@ import pytest
 from autograder.kit import notes_app
 from autograder.messages import describe
 
-__all__ = ["APP_FILE", "Evaluation", "Evidence", "Run", "StudentTest", "evaluate", "fresh_notes_app",
-           "mutants_of_app", "run_test", "student_tests"]
+__all__ = ["APP_FILE", "Evaluation", "Evidence", "FixtureError", "MutantResult", "Run", "StudentTest", "evaluate",
+           "expect_all_pass", "expect_async_client_with_lifespan", "expect_killed", "expect_lifespan_around_requests",
+           "expect_overrides_used_and_cleared", "expect_private_databases", "fresh_notes_app", "mutants_of_app",
+           "reaches", "run_test", "student_tests"]
 
 APP_FILE = Path(notes_app.__file__).resolve()
 APP_MODULE = "notes_app_under_test"
@@ -404,6 +407,8 @@ def run_test(test: StudentTest, student: ModuleType, app_source: str, folder: Pa
         return error or failed_teardown
 
     sqlite3.connect = connect
+    cwd = os.getcwd()
+    os.chdir(folder)  # a relative path ("test.db") is new for every run, never a leftover of the last
     try:
         if test.is_async:
             error = asyncio.run(body(True))
@@ -412,6 +417,7 @@ def run_test(test: StudentTest, student: ModuleType, app_source: str, folder: Pa
     except BaseException as exc:  # noqa: BLE001
         error = exc
     finally:
+        os.chdir(cwd)
         sqlite3.connect = real_connect
         monkeypatch.undo()
     evidence.overrides_after = tuple(_name(k) for k in module.app.dependency_overrides)

@@ -47,7 +47,7 @@ NOTES_AND_DATA = {
     "drop-keyword:L114:bbdd993f": "create_note",              # the created note comes back without its body
     "drop-keyword:L50:12ff862d": "create_note",               # an empty title is accepted
     "delete-stmt:L113:68c16707": "create_note",               # the new note is never committed
-    "return-none:L137:bdaf0ad5": "read_note",                 # GET /notes/{id} answers nothing
+    "return-none:L132:22b0108c": "read_note delete_note",     # an existing note is read as nothing
     "status-code:L140:5480ca52": "delete_note",               # DELETE answers 200 instead of 204
     "delete-stmt:L143:62ce04fd": "delete_note",               # DELETE deletes nothing
     "status-code:L129:6db96039": "read_note delete_note",     # a missing note answers 200

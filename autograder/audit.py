@@ -55,7 +55,6 @@ import difflib
 import hashlib
 import json
 import re
-import tempfile
 import threading
 import time
 import tomllib
@@ -64,7 +63,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import engine
+from autograder import engine, workspace
 from autograder.manifest import Item
 from autograder.paths import PACKAGE, SOLUTIONS, suite_file
 
@@ -713,7 +712,7 @@ def audit(items: list[Item], *, workers: int | None = None, limits: engine.Limit
         on_plan(len(jobs))
     lock = threading.Lock()
 
-    with tempfile.TemporaryDirectory(prefix="workbook-audit-") as tmp:
+    with workspace.temporary("audit-") as tmp:
         def run(job: tuple[ItemAudit, Mutant | None, str], number: int) -> None:
             found, mutant, text = job
             folder = Path(tmp) / str(number)

@@ -11,12 +11,11 @@ item, submitted file and hidden suite) is not run again unless ``regrade`` is se
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograder import engine, submissions
+from autograder import engine, submissions, workspace
 from autograder.manifest import Item
 from autograder.results import ItemResult, SubmissionResult
 from autograder.store import Store, fingerprint, suite_fingerprint
@@ -39,7 +38,7 @@ def grade(paths: list[Path], items: list[Item], *, workers: int | None = None,
     ``on_item`` is called from the grading threads for each item graded (not for the
     results reused from ``store``).
     """
-    with tempfile.TemporaryDirectory(prefix="workbook-grade-") as tmp:
+    with workspace.temporary("grade-") as tmp:
         opened = [submissions.open_submission(p, items, Path(tmp) / str(n)) for n, p in enumerate(paths)]
         if store is not None:
             _refuse_twins(opened)

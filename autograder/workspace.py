@@ -10,11 +10,13 @@ power cut) the next run finds a run folder whose lock nobody holds and removes i
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
 import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 PREFIX = "workbook-run-"
@@ -71,6 +73,17 @@ def run_folder() -> Path:
 def job_folder(prefix: str) -> Path:
     """A fresh folder for one job inside the run folder."""
     return Path(tempfile.mkdtemp(prefix=prefix, dir=run_folder()))
+
+
+@contextlib.contextmanager
+def temporary(prefix: str) -> Iterator[str]:
+    """A folder in the run folder for the duration of a ``with`` (students' copies):
+    removed at its end, and with the run folder if the process is killed first."""
+    folder = job_folder(prefix)
+    try:
+        yield str(folder)
+    finally:
+        remove(folder)
 
 
 def remove(path: Path) -> None:

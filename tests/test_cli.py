@@ -171,7 +171,7 @@ def _failing_report(item, monkeypatch):
     tests = [results.TestResult(f"test_{n}", 0, 1, "failed", "no", task=n, description=f"task {n}")
              for n in range(1, len(item.hints) + 1)]
     report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(item.id, len(tests), tests))
-    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None: report)
+    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None, limits=None: report)
     return report
 
 
@@ -179,21 +179,22 @@ def _failing_report(item, monkeypatch):
 def test_every_hint_prints_exactly(item, monkeypatch):
     """The hints are shown as written (18 of them hold brackets that Rich markup would eat)."""
     shown = invoke("hint", item.id, "--all").output.splitlines()
-    assert shown == [f"hint {n}/{len(item.hints)} (task {n}): {h}" for n, h in enumerate(item.hints, start=1)]
-    first = invoke("hint", item.id).output.splitlines()[0]
-    assert first == f"hint 1/{len(item.hints)} (task 1): {item.hints[0]}"
+    assert shown == [f"task {n}, hint {level}/{len(item.levels(n))}: {text}"
+                     for n in range(1, item.tasks + 1) for level, text in enumerate(item.levels(n), start=1)]
+    first = invoke("hint", item.id, "--task", "1").output.splitlines()[0]
+    assert first == f"hint 1/{len(item.levels(1))} for task 1: {item.levels(1)[0]}"
     report = _failing_report(item, monkeypatch)
     result = invoke("check", item.id)
     assert result.exit_code == 1
     assert [line[len("    hint: "):] for line in result.output.splitlines() if line.startswith("    hint: ")] \
-        == list(item.hints)
+        == [item.hint(n) for n in range(1, len(item.hints) + 1)]
     from rich.console import Console
 
     notebook = Console(record=True, width=10_000, file=open(os.devnull, "w"))  # noqa: SIM115
     notebook.print(report)  # the table a notebook shows
     notebook.file.close()
     table = notebook.export_text()
-    assert all(f"hint: {h}" in table for h in item.hints)
+    assert all(f"hint: {item.hint(n)}" in table for n in range(1, len(item.hints) + 1))
 
 
 def test_a_check_message_is_printed_as_written(monkeypatch):
@@ -204,7 +205,7 @@ def test_a_check_message_is_printed_as_written(monkeypatch):
     test = results.TestResult("test_1", 0, 1, "failed", "ValueError: [/bold] \x1b]0;pwned\x07[link=mailto:eve]x[/link]",
                               task=1, description="answers")
     report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(ITEM, 1, [test]))
-    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None: report)
+    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None, limits=None: report)
     result = invoke("check", ITEM)
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == "✗ task 1 · answers (1 pt): ValueError: [/bold] [link=mailto:eve]x[/link]"

@@ -272,8 +272,11 @@ def test_disconnect_removes_the_subscription(student):
 
 @pytest.mark.task(3)
 @pytest.mark.points(1)
-def test_upload_answers_size_and_digest(student):
+def test_upload_answers_size_and_digest(student, client):
     """a PNG and a JPEG are accepted with 201 and their filename, type, size and sha256"""
+    served = client.post("/uploads", files={"file": ("served.png", PNG, "image/png")})
+    expect(served.status_code == 201, f"with the app started (lifespan run through every middleware), a PNG upload "
+                                      f"answered {served.status_code}; expected 201")
     for content, name, kind in ((PNG, "holiday.png", "image/png"), (JPEG, "portrait.jpg", "image/jpeg")):
         exchange = upload(student.app, content, name, kind)
         expect(exchange.status == 201, f"uploading a real {kind} file {exchange.described()}; expected 201 Created")

@@ -61,6 +61,13 @@ class Database:
         self.connected = False
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Startup before the yield, shutdown after it (task 4)."""
+    # TODO (task 4): connect Database(...) and say ready; at shutdown say not ready, then disconnect.
+    yield
+
+
 class Settings(BaseSettings):
     """TODO (task 1): the fields, read from APP_* variables and from .env; the key is a SecretStr."""
 

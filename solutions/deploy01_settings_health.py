@@ -61,6 +61,24 @@ class Database:
         self.connected = False
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Startup before the yield, shutdown after it (task 4)."""
+    # BEGIN SOLUTION
+    database = Database(app.state.settings.database_url)
+    await database.connect()
+    app.state.database = database
+    app.state.ready = True
+    try:
+        yield
+    finally:
+        app.state.ready = False
+        await database.disconnect()
+    # END SOLUTION
+    # STUB: # TODO (task 4): connect Database(...) and say ready; at shutdown say not ready, then disconnect.
+    # STUB: yield
+
+
 # BEGIN SOLUTION
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="APP_", env_file=".env", env_file_encoding="utf-8",
@@ -79,19 +97,6 @@ PUBLIC_SETTINGS = {"app_name", "debug", "request_timeout", "trusted_proxies"}
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        database = Database(settings.database_url)
-        await database.connect()
-        app.state.database = database
-        app.state.ready = True
-        try:
-            yield
-        finally:
-            app.state.ready = False
-            await database.disconnect()
-
     app = FastAPI(title=settings.app_name, debug=settings.debug, lifespan=lifespan)
     app.state.settings = settings
     app.state.ready = False

@@ -67,7 +67,6 @@ async def lifespan(app: FastAPI):
     # BEGIN SOLUTION
     database = Database(app.state.settings.database_url)
     await database.connect()
-    app.state.database = database
     app.state.ready = True
     try:
         yield
@@ -81,8 +80,7 @@ async def lifespan(app: FastAPI):
 
 # BEGIN SOLUTION
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="APP_", env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="APP_", env_file=".env")
 
     app_name: str = "inventory"
     database_url: str
@@ -97,7 +95,7 @@ PUBLIC_SETTINGS = {"app_name", "debug", "request_timeout", "trusted_proxies"}
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title=settings.app_name, debug=settings.debug, lifespan=lifespan)
+    app = FastAPI(lifespan=lifespan)
     app.state.settings = settings
     app.state.ready = False
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

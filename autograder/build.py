@@ -55,6 +55,13 @@ def make_stub(solution: str, name: str = "solution") -> str:
     return "".join(out)
 
 
+def source_line(item: Item) -> str:
+    """Where the lesson comes from; an item beyond the sources has no text it corrects."""
+    if item.source.beyond:
+        return f"**Topic:** {item.source.section} (beyond the source documents, added by this course)"
+    return f"**Source:** {item.source} (rewritten and corrected for this course)"
+
+
 def header_markdown(item: Item) -> str:
     course = manifest.load()
     section = course.section(item.section)
@@ -62,7 +69,7 @@ def header_markdown(item: Item) -> str:
     return (
         f"# {number}. {item.title}\n\n"
         f"**Section:** {section.title} · **Item:** `{item.id}` · **Points:** {item.points}  \n"
-        f"**Source:** {item.source} (rewritten and corrected for this course)\n\n"
+        f"{source_line(item)}\n\n"
         f"Work in `exercises/{item.filename}`. Check it from the last cell of this notebook, or in a "
         f"terminal with `workbook check {item.id}`."
     )

@@ -82,8 +82,7 @@ def _remember(report) -> None:
 
     try:
         state = State.load()
-        total = sum(t.max_score for t in report.result.tests)
-        state.record_check(report.item.id, report.file, report.passed, report.result.score, total)
+        state.record_report(report)
         state.save()
     except OSError:
         pass
@@ -91,30 +90,26 @@ def _remember(report) -> None:
 
 @app.command()
 def hint(item: Annotated[str, typer.Argument(help="The item id.")],
-         show_all: Annotated[bool, typer.Option("--all", help="Show every hint at once.")] = False) -> None:
-    """Show the item's hints one at a time (the next one at each call)."""
-    from autograder.state import State
+         show_all: Annotated[bool, typer.Option("--all", help="Show every level of every task's hint.")] = False,
+         task: Annotated[Optional[int], typer.Option("--task", help="The task whose hint to show "
+                                                     "(default: the first one your last check failed).")] = None,
+         path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None
+         ) -> None:
+    """Show the next level of a task's hint: the idea first, then the API, then code."""
+    from autograder import hints
 
     try:
         found = manifest.load().item(item)
     except manifest.UnknownItem as exc:
         raise fail(str(exc)) from None
-    if not found.hints:
-        console.print(f"{found.id} has no hints.")
-        return
+    if task is not None and not found.levels(task):
+        raise fail(f"{found.id} has no task {task} (tasks 1 to {found.tasks})")
     if show_all:
-        for number, text in enumerate(found.hints, start=1):
-            console.print(f"hint {number}/{len(found.hints)} (task {number}): {text}", highlight=False)
-        return
-    state = State.load()
-    number = state.next_hint(found.id, len(found.hints))
-    try:
-        state.save()
-    except OSError:
-        pass
-    console.print(f"hint {number}/{len(found.hints)} (task {number}): {found.hints[number - 1]}", highlight=False)
-    if number < len(found.hints):
-        console.print(f"[dim]run `workbook hint {found.id}` again for the next one[/]")
+        lines = hints.all_lines(found.id)
+    else:
+        _, lines = hints.reveal(found.id, path, task)
+    for number, line in enumerate(lines):
+        console.print(line, highlight=False, markup=False, style="dim" if number else None, soft_wrap=True)
 
 
 @app.command()

@@ -14,16 +14,28 @@ from pathlib import Path
 from autograder.paths import MANIFEST
 
 
+#: The ``document`` of an item that goes beyond the seed documents; its ``section``
+#: names the topic, and it has no question or part to point at.
+BEYOND = "beyond the sources"
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where an item comes from in the seed documents."""
+    """Where an item comes from in the seed documents (or that it goes beyond them)."""
 
     document: str
     section: str
     question: int | None = None
     part: str | None = None
 
+    @property
+    def beyond(self) -> bool:
+        """True for an item the course adds to its sources: there is no text to correct."""
+        return self.document == BEYOND
+
     def __str__(self) -> str:
+        if self.beyond:
+            return f"{BEYOND}: {self.section}"
         where = f"{self.document}, {self.section}"
         if self.question is not None:
             where += f", Q{self.question}"
@@ -48,19 +60,32 @@ class Item:
     section: str
     points: int
     source: Source
-    hints: tuple[str, ...]
+    #: One entry per numbered task; each entry is the task's graduated hint, from the
+    #: idea, through the API, to code (the last level). A manifest string is one level.
+    hints: tuple[tuple[str, ...], ...]
 
     @property
     def filename(self) -> str:
         return f"{self.id}.py"
 
+    @property
+    def tasks(self) -> int:
+        """How many numbered tasks the item has (one hint entry per task)."""
+        return len(self.hints)
+
+    def levels(self, task: int) -> tuple[str, ...]:
+        """Every level of a task's hint, the gentlest first (empty for an unknown task)."""
+        return self.hints[task - 1] if 1 <= task <= len(self.hints) else ()
+
     def hint(self, task: int | None) -> str:
-        """The hint of a numbered task, or the first hint when the task is unknown."""
+        """What a failing check shows: the *first* level of its task's hint, so that the
+        student meets the idea before the API or the code (the first task's when the
+        task is unknown)."""
         if not self.hints:
             return ""
         if task is None or not 1 <= task <= len(self.hints):
-            return self.hints[0]
-        return self.hints[task - 1]
+            task = 1
+        return self.hints[task - 1][0]
 
 
 @dataclass(frozen=True)
@@ -104,10 +129,36 @@ def parse(text: str) -> Course:
         if raw["section"] not in known:
             raise ValueError(f"course.toml: item {raw['id']!r} names unknown section {raw['section']!r}")
         seen.add(raw["id"])
-        raw["source"] = Source(**raw["source"])
-        raw["hints"] = tuple(raw.get("hints", ()))
+        raw["source"] = _source(raw["id"], raw["source"], {s.document for s in sections})
+        raw["hints"] = tuple(_levels(raw["id"], n, entry) for n, entry in enumerate(raw.get("hints", ()), start=1))
         items.append(Item(**raw))
     return Course(sections=sections, items=tuple(items))
+
+
+def _source(item_id: str, raw: dict, documents: set[str]) -> Source:
+    """A source names a document the sections name, or says the item goes beyond them."""
+    source = Source(**raw)
+    if source.beyond:
+        if source.question is not None or source.part is not None:
+            raise ValueError(f"course.toml: item {item_id!r} goes beyond the sources: "
+                             "its source names a topic (section) only, no question or part")
+    elif documents and source.document not in documents:
+        raise ValueError(f"course.toml: item {item_id!r} names unknown document {source.document!r} "
+                         f"(known: {sorted(documents)}, or {BEYOND!r})")
+    if not source.section.strip():
+        raise ValueError(f"course.toml: item {item_id!r} has a source without a section or topic")
+    return source
+
+
+def _levels(item_id: str, task: int, entry: str | list[str]) -> tuple[str, ...]:
+    """A task's hint as levels: a string is one level, a list holds 2 or 3 graduated ones."""
+    if isinstance(entry, str):
+        return (entry,)
+    if (not isinstance(entry, list) or not 2 <= len(entry) <= 3
+            or not all(isinstance(level, str) and level.strip() for level in entry)):
+        raise ValueError(f"course.toml: item {item_id!r}, hint {task}: a hint is a string or a list of "
+                         "2 or 3 non-empty strings (the idea, the API, then the code)")
+    return tuple(entry)
 
 
 @cache

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Group
 from rich.text import Text
 
-from autograder import manifest
+from autograder import hints
 from autograder import progress as tracker
 from autograder.checks import CheckReport, run_checks
 from autograder.state import State
@@ -22,8 +22,7 @@ from autograder.state import State
 def check(item_id: str, folder: str | Path | None = None) -> CheckReport:
     report = run_checks(item_id, Path(folder) if folder else None)
     state = State.load()
-    state.record_check(item_id, report.file, report.passed, report.result.score,
-                       sum(t.max_score for t in report.result.tests))
+    state.record_report(report)
     try:
         state.save()
     except OSError:
@@ -53,17 +52,11 @@ class _Rich:
         return self._repr_mimebundle_()["text/plain"]
 
 
-def hint(item_id: str) -> _Rich:
-    """The next hint of the item (one more at each call)."""
-    item = manifest.load().item(item_id)
-    state = State.load()
-    number = state.next_hint(item.id, len(item.hints))
-    try:
-        state.save()
-    except OSError:
-        pass
-    return _Rich(Group(Text(f"hint {number}/{len(item.hints)} (task {number})", style="bold"),
-                       Text(item.hints[number - 1])))
+def hint(item_id: str, task: int | None = None, folder: str | Path | None = None) -> _Rich:
+    """The next level of a task's hint (by default the first task the last check failed):
+    one more level at each call, the idea first and code last."""
+    _, lines = hints.reveal(item_id, Path(folder) if folder else None, task, again=f'hint("{item_id}")')
+    return _Rich(Group(Text(lines[0], style="bold"), *(Text(line) for line in lines[1:])))
 
 
 def progress(folder: str | Path | None = None) -> _Rich:

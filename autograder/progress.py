@@ -37,8 +37,7 @@ def refresh(folder: Path | None = None, state: State | None = None) -> State:
     with ThreadPoolExecutor(max_workers=default_workers()) as pool:
         reports = list(pool.map(lambda item: run_checks(item.id, folder), stale))
     for report in reports:
-        total = sum(t.max_score for t in report.result.tests)
-        state.record_check(report.item.id, report.file, report.passed, report.result.score, total)
+        state.record_report(report)
     state.save()
     return state
 

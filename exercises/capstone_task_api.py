@@ -9,7 +9,10 @@ the request and answer models and ``send_notification`` are given.
 Task 1. Registration. ``add_user(username, password, **fields)`` (``async``) stores a user
         in the ``users`` table (``id``, ``username`` unique, ``hashed_password``, ``role``
         default ``"user"``) with ``hash_password(password)``, and returns
-        ``{"id", "username", "role"}``. ``POST /register`` (JSON ``{"username",
+        ``{"id", "username", "role"}``. Hashing is slow on purpose (tens of
+        milliseconds of CPU): it never runs on the event loop, so call
+        ``hash_password`` through ``run_in_threadpool`` in ``async`` code (or from a
+        ``def`` route). ``POST /register (JSON ``{"username",
         "password"}``: username 3 to 32 characters, password 8 to 128) answers 201 with
         that ``UserRead``; a taken username is 409 ``"Username already registered"``.
         No answer ever contains a password or a hash.
@@ -18,7 +21,8 @@ Task 2. Login. ``POST /login`` (JSON ``{"username", "password"}``) answers
         carry ``sub`` (the username), ``"type": "access"`` and ``exp`` (after
         ``ACCESS_TOKEN_MINUTES``). Wrong password or unknown user: 401 ``"Incorrect
         username or password"`` with ``WWW-Authenticate: Bearer``, and an unknown user
-        still costs one ``verify_password`` call (against ``DUMMY_HASH``). ``GET /me``
+        still costs one ``verify_password`` call (against ``DUMMY_HASH``), made off the
+        event loop like every hash. ``GET /me``
         answers the caller's ``UserRead``; no token is 401 ``"Not authenticated"``; a bad,
         expired or non-access token, one without ``sub`` or ``exp``, or an unknown user is
         401 ``"Could not validate credentials"``; both with ``WWW-Authenticate: Bearer``.
@@ -52,7 +56,12 @@ Task 7. Rate-limited login. Each client (``request.client.host``) may make
         ``LOGIN_WINDOW_SECONDS`` = 60 seconds; the next one answers 429 ``"Too many login
         attempts, try again later"`` with a ``Retry-After`` header (the whole seconds until
         the oldest attempt leaves the window), even with the right password. Other routes
-        are not limited.
+        are not limited. The window slides (a log of attempt times); a fixed window, which
+        lets 10 attempts through around a minute's boundary, does not pass. With slowapi
+        that means ``Limiter(..., strategy="moving-window")``: its default strategy is a
+        fixed window. Two attempts at once must not both pass the check: keep the
+        check-then-record step free of interleaving (an ``async def`` dependency, which
+        runs on the loop without awaiting in between, or a lock).
 Task 8. Audit records. A middleware appends exactly one record per request to
         ``AUDIT_LOG``, also for a 500 when a route raises: ``{"request_id", "user",
         "method", "path", "status"}``; ``user``
@@ -73,6 +82,7 @@ from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import BackgroundTasks, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -211,7 +221,8 @@ bearer = HTTPBearer(auto_error=False)
 
 
 async def add_user(username: str, password: str, **fields: Any) -> dict[str, Any]:
-    # TODO (task 1): store the user (hash_password!) and return {"id", "username", "role"}.
+    # TODO (task 1): store the user (hash_password, off the event loop: it is slow) and return
+    # {"id", "username", "role"}.
     raise NotImplementedError("add_user() is not written yet")
 
 

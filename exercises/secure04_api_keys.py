@@ -12,8 +12,9 @@ so there is nothing to guess.
 Task 1. ``issue_api_key(client)`` makes a new random key with ``secrets``
         (``secrets.token_urlsafe(32)``), stores its digest with the client's name, and
         returns the key itself, which is shown once and never stored.
-Task 2. The key is read with ``APIKeyHeader(name="X-API-Key")`` (so it appears in the
-        OpenAPI schema), and checked by comparing its digest with every stored digest
+Task 2. The key is read with ``APIKeyHeader(name="X-API-Key", auto_error=False)`` (so
+        it appears in the OpenAPI schema, and a missing key reaches your code as
+        ``None`` instead of an answer that depends on the FastAPI version), and checked by comparing its digest with every stored digest
         using ``hmac.compare_digest`` (or ``secrets.compare_digest``), never ``==`` and
         never a dict lookup by digest.
 Task 3. ``GET /data`` answers ``{"client": <name>, "items": ["alpha", "beta"]}`` for a
@@ -47,6 +48,7 @@ def issue_api_key(client: str) -> str:
     raise NotImplementedError("issue_api_key() is not written yet")
 
 
-# TODO (task 2): an APIKeyHeader(name="X-API-Key") and a dependency comparing digests with hmac.compare_digest.
+# TODO (task 2): an APIKeyHeader(name="X-API-Key", auto_error=False) and a dependency comparing digests
+#   with hmac.compare_digest; a missing key (None) answers 401 too.
 # TODO (task 3): GET /data -> {"client": <name>, "items": ["alpha", "beta"]}; 401 "Invalid API key" otherwise.
 # TODO (task 4): DELETE /keys/current revokes the caller's key (204).

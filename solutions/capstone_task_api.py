@@ -9,7 +9,10 @@ the request and answer models and ``send_notification`` are given.
 Task 1. Registration. ``add_user(username, password, **fields)`` (``async``) stores a user
         in the ``users`` table (``id``, ``username`` unique, ``hashed_password``, ``role``
         default ``"user"``) with ``hash_password(password)``, and returns
-        ``{"id", "username", "role"}``. ``POST /register`` (JSON ``{"username",
+        ``{"id", "username", "role"}``. Hashing is slow on purpose (tens of
+        milliseconds of CPU): it never runs on the event loop, so call
+        ``hash_password`` through ``run_in_threadpool`` in ``async`` code (or from a
+        ``def`` route). ``POST /register (JSON ``{"username",
         "password"}``: username 3 to 32 characters, password 8 to 128) answers 201 with
         that ``UserRead``; a taken username is 409 ``"Username already registered"``.
         No answer ever contains a password or a hash.
@@ -18,7 +21,8 @@ Task 2. Login. ``POST /login`` (JSON ``{"username", "password"}``) answers
         carry ``sub`` (the username), ``"type": "access"`` and ``exp`` (after
         ``ACCESS_TOKEN_MINUTES``). Wrong password or unknown user: 401 ``"Incorrect
         username or password"`` with ``WWW-Authenticate: Bearer``, and an unknown user
-        still costs one ``verify_password`` call (against ``DUMMY_HASH``). ``GET /me``
+        still costs one ``verify_password`` call (against ``DUMMY_HASH``), made off the
+        event loop like every hash. ``GET /me``
         answers the caller's ``UserRead``; no token is 401 ``"Not authenticated"``; a bad,
         expired or non-access token, one without ``sub`` or ``exp``, or an unknown user is
         401 ``"Could not validate credentials"``; both with ``WWW-Authenticate: Bearer``.
@@ -52,7 +56,12 @@ Task 7. Rate-limited login. Each client (``request.client.host``) may make
         ``LOGIN_WINDOW_SECONDS`` = 60 seconds; the next one answers 429 ``"Too many login
         attempts, try again later"`` with a ``Retry-After`` header (the whole seconds until
         the oldest attempt leaves the window), even with the right password. Other routes
-        are not limited.
+        are not limited. The window slides (a log of attempt times); a fixed window, which
+        lets 10 attempts through around a minute's boundary, does not pass. With slowapi
+        that means ``Limiter(..., strategy="moving-window")``: its default strategy is a
+        fixed window. Two attempts at once must not both pass the check: keep the
+        check-then-record step free of interleaving (an ``async def`` dependency, which
+        runs on the loop without awaiting in between, or a lock).
 Task 8. Audit records. A middleware appends exactly one record per request to
         ``AUDIT_LOG``, also for a 500 when a route raises: ``{"request_id", "user",
         "method", "path", "status"}``; ``user``
@@ -73,6 +82,7 @@ from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import BackgroundTasks, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -289,7 +299,10 @@ async def find_user(session: AsyncSession, username: str) -> User | None:
 
 
 async def store_user(session: AsyncSession, username: str, password: str, **fields: Any) -> User:
-    user = User(username=username, hashed_password=hash_password(password), **fields)
+    # Argon2 costs tens of milliseconds of CPU: in a worker thread, so that the event
+    # loop goes on serving every other request meanwhile.
+    hashed = await run_in_threadpool(hash_password, password)
+    user = User(username=username, hashed_password=hashed, **fields)
     session.add(user)
     try:
         await session.commit()
@@ -340,8 +353,14 @@ def claims_of(token: str, expected_type: str) -> dict[str, Any] | None:
 LOGIN_HISTORY: dict[str, deque[float]] = defaultdict(deque)  # client -> times of its recent attempts
 
 
-def login_rate_limit(request: Request) -> None:
-    """A sliding window per client address (not per header: X-Forwarded-For is the client's to write)."""
+async def login_rate_limit(request: Request) -> None:
+    """A sliding window per client address (not per header: X-Forwarded-For is the client's to write).
+
+    ``async def`` on purpose: it runs on the event loop, and nothing between the check and
+    the append awaits, so two attempts can never both pass the check. As a ``def``
+    dependency it would run in the thread pool, where two threads can both see 4
+    attempts and both append (a lock would be needed then).
+    """
     now = time.monotonic()  # read on every request: the checks move this clock
     attempts = LOGIN_HISTORY[request.client.host if request.client else "unknown"]
     while attempts and now - attempts[0] >= LOGIN_WINDOW_SECONDS:
@@ -356,10 +375,10 @@ def login_rate_limit(request: Request) -> None:
 @app.post("/login", response_model=TokenPair, dependencies=[Depends(login_rate_limit)])
 async def login(credentials: Credentials, session: SessionDep) -> TokenPair:
     user = await find_user(session, credentials.username)
-    if user is None:
-        verify_password(credentials.password, DUMMY_HASH)  # the same work as a wrong password
-        raise unauthorized("Incorrect username or password")
-    if not verify_password(credentials.password, user.hashed_password):
+    # One verification either way, off the event loop: an unknown user costs the same
+    # work as a wrong password (against DUMMY_HASH), so the refusal's time tells nothing.
+    stored = user.hashed_password if user is not None else DUMMY_HASH
+    if not await run_in_threadpool(verify_password, credentials.password, stored) or user is None:
         raise unauthorized("Incorrect username or password")
     return await issue_pair(session, user.username)
 
@@ -499,7 +518,8 @@ async def delete_task(task_id: int, user: CurrentUser, session: SessionDep) -> N
 # STUB:
 # STUB:
 # STUB: async def add_user(username: str, password: str, **fields: Any) -> dict[str, Any]:
-# STUB:     # TODO (task 1): store the user (hash_password!) and return {"id", "username", "role"}.
+# STUB:     # TODO (task 1): store the user (hash_password, off the event loop: it is slow) and return
+# STUB:     # {"id", "username", "role"}.
 # STUB:     raise NotImplementedError("add_user() is not written yet")
 # STUB:
 # STUB:

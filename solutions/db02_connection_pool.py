@@ -9,8 +9,9 @@ A SQLAlchemy ``AsyncEngine`` *is* such a pool. The database is named by the envi
 variable ``DATABASE_URL``; ``slow_query`` (given) stands for a query that keeps its
 connection busy for ``QUERY_DELAY`` seconds.
 
-Task 1. The app's ``lifespan`` creates the engine once, at startup (not at import, not
-        per request): ``create_async_engine(DATABASE_URL, pool_size=POOL_SIZE,
+Task 1. The app's ``lifespan`` creates the engine once, at startup, so that the app
+        owns its pool from start to end (not per request; and, in this exercise, not
+        at import): ``create_async_engine(DATABASE_URL, pool_size=POOL_SIZE,
         max_overflow=0, pool_timeout=POOL_TIMEOUT)``, and keeps it in
         ``app.state.engine``. With ``max_overflow=0`` the app never holds more than
         ``POOL_SIZE`` connections: further requests wait for one to come back.

@@ -12,8 +12,9 @@ so there is nothing to guess.
 Task 1. ``issue_api_key(client)`` makes a new random key with ``secrets``
         (``secrets.token_urlsafe(32)``), stores its digest with the client's name, and
         returns the key itself, which is shown once and never stored.
-Task 2. The key is read with ``APIKeyHeader(name="X-API-Key")`` (so it appears in the
-        OpenAPI schema), and checked by comparing its digest with every stored digest
+Task 2. The key is read with ``APIKeyHeader(name="X-API-Key", auto_error=False)`` (so
+        it appears in the OpenAPI schema, and a missing key reaches your code as
+        ``None`` instead of an answer that depends on the FastAPI version), and checked by comparing its digest with every stored digest
         using ``hmac.compare_digest`` (or ``secrets.compare_digest``), never ``==`` and
         never a dict lookup by digest.
 Task 3. ``GET /data`` answers ``{"client": <name>, "items": ["alpha", "beta"]}`` for a
@@ -43,7 +44,10 @@ async def public() -> dict[str, str]:
 
 
 # BEGIN SOLUTION
-api_key_header = APIKeyHeader(name="X-API-Key")  # also declares the scheme in OpenAPI
+# auto_error=False: a missing header arrives as None and this module answers it. With
+# the default, FastAPI answers by itself, and what it answers changed in 0.122 (403
+# "Not authenticated" before, 401 since): the contract must not depend on the version.
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)  # also declares the scheme in OpenAPI
 
 
 def digest(key: str) -> str:
@@ -66,8 +70,12 @@ def find_key(key: str) -> str | None:
     return found
 
 
-def api_client(key: Annotated[str, Security(api_key_header)]) -> str:
-    """The digest of the caller's valid key (APIKeyHeader already answered 401 when it is missing)."""
+def api_client(key: Annotated[str | None, Security(api_key_header)]) -> str:
+    """The digest of the caller's valid key; 401 with the challenge when it is missing or
+    unknown (both mean "not authenticated", so both answer the same way)."""
+    if not key:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Not authenticated",
+                            headers={"WWW-Authenticate": "APIKey"})
     stored = find_key(key)
     if stored is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Invalid API key",
@@ -92,6 +100,7 @@ def revoke_current_key(key_digest: ValidKey) -> None:
 # STUB:     raise NotImplementedError("issue_api_key() is not written yet")
 # STUB:
 # STUB:
-# STUB: # TODO (task 2): an APIKeyHeader(name="X-API-Key") and a dependency comparing digests with hmac.compare_digest.
+# STUB: # TODO (task 2): an APIKeyHeader(name="X-API-Key", auto_error=False) and a dependency comparing digests
+# STUB: #   with hmac.compare_digest; a missing key (None) answers 401 too.
 # STUB: # TODO (task 3): GET /data -> {"client": <name>, "items": ["alpha", "beta"]}; 401 "Invalid API key" otherwise.
 # STUB: # TODO (task 4): DELETE /keys/current revokes the caller's key (204).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import zipfile
 
@@ -33,6 +34,26 @@ def test_list_json_follows_the_manifest():
     rows = json.loads(invoke("list", "--json").output)
     assert [r["id"] for r in rows] == [i.id for i in COURSE.items]
     assert set(rows[0]) == {"id", "title", "section", "points", "source"}
+
+
+def test_list_shows_an_item_beyond_the_sources(monkeypatch):
+    from autograder import manifest
+
+    beyond = dataclasses.replace(COURSE.items[0], source=manifest.Source(manifest.BEYOND, "Structured logging"))
+    monkeypatch.setattr(manifest, "load", lambda *args: dataclasses.replace(COURSE, items=(beyond, *COURSE.items[1:])))
+    rows = json.loads(invoke("list", "--json").output)
+    assert rows[0]["source"] == "beyond the sources: Structured logging"
+
+
+def test_hint_for_a_task_that_does_not_exist():
+    assert_one_line_error(invoke("hint", ITEM, "--task", "9"), "has no task 9")
+
+
+def test_hint_then_the_next_level_of_the_first_unfinished_task():
+    first = invoke("hint", ITEM).output.splitlines()
+    item = COURSE.item(ITEM)
+    assert first[0] == f"hint 1/{len(item.levels(1))} for task 1: {item.levels(1)[0]}"
+    assert len(invoke("hint", ITEM, "--all").output.splitlines()) == sum(len(h) for h in item.hints)
 
 
 def test_list_table():

@@ -8,6 +8,7 @@ files are current.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from pathlib import Path
 
@@ -103,6 +104,50 @@ def test_manifest_rejects_duplicates_and_unknown_sections():
     with pytest.raises(ValueError, match="unknown section"):
         manifest.parse(MINIMAL.format(section="nope"))
     assert manifest.parse(MINIMAL.format(section="s")).item("s01_x").hint(None) == ""
+
+
+def _with(extra: str) -> str:
+    return MINIMAL.format(section="s") + extra
+
+
+def test_a_hint_is_a_string_or_two_or_three_graduated_levels():
+    item = manifest.parse(_with('hints = ["one level", ["the idea", "the API"], ["idea", "API", "code"]]\n')
+                          ).item("s01_x")
+    assert item.hints == (("one level",), ("the idea", "the API"), ("idea", "API", "code"))
+    assert item.tasks == 3 and item.levels(3) == ("idea", "API", "code") and item.levels(4) == ()
+    assert item.hint(2) == "the idea" and item.hint(3) == "idea"  # a failing check shows the first level
+    assert item.hint(None) == "one level"
+    for bad in ('["only one"]', '["a", "b", "c", "d"]', '["a", 3]', '["a", ""]', "[]"):
+        with pytest.raises(ValueError, match="hint 1: a hint is a string or a list of 2 or 3"):
+            manifest.parse(_with(f"hints = [{bad}]\n"))
+
+
+def test_an_item_may_go_beyond_the_sources():
+    text = MINIMAL.format(section="s").replace(
+        'source = { document = "d.md", section = "S", question = 1 }',
+        'source = { document = "beyond the sources", section = "Structured logging" }')
+    item = manifest.parse(text).item("s01_x")
+    assert item.source.beyond and str(item.source) == "beyond the sources: Structured logging"
+    for bad, why in (('{ document = "beyond the sources", section = "T", question = 2 }', "topic"),
+                     ('{ document = "other.md", section = "S" }', "unknown document"),
+                     ('{ document = "beyond the sources", section = " " }', "without a section")):
+        with pytest.raises(ValueError, match=why):
+            manifest.parse(MINIMAL.format(section="s").replace(
+                'source = { document = "d.md", section = "S", question = 1 }', f"source = {bad}"))
+
+
+def test_a_lesson_beyond_the_sources_says_so_in_its_header(monkeypatch):
+    item = dataclasses.replace(COURSE.items[0], source=manifest.Source(manifest.BEYOND, "Structured logging"))
+    monkeypatch.setattr(manifest, "load", lambda *args: dataclasses.replace(COURSE, items=(item, *COURSE.items[1:])))
+    header = build.header_markdown(item)
+    assert "**Topic:** Structured logging (beyond the source documents" in header
+    assert "rewritten and corrected" not in header
+    assert "rewritten and corrected" in build.header_markdown(COURSE.items[1])
+
+
+def test_every_source_names_a_known_document_or_goes_beyond():
+    documents = {s.document for s in COURSE.sections} | {manifest.BEYOND}
+    assert {i.source.document for i in COURSE.items} <= documents
 
 
 def test_generated_files_are_current():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
-from autograder import checks, engine, notebook, progress
+from autograder import checks, engine, manifest, notebook, progress
 from autograder.cli import app
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.state import State, state_file
@@ -16,26 +18,103 @@ from tests.conftest import COURSE
 ITEM = COURSE.item("async01_why_async")
 
 
-def test_hints_come_one_at_a_time_and_cycle():
-    runner = CliRunner()
-    shown = [runner.invoke(app, ["hint", ITEM.id]).output.splitlines()[0] for _ in range(len(ITEM.hints) + 1)]
-    assert [line.split(" ", 2)[1] for line in shown] == [f"{n}/{len(ITEM.hints)}" for n in
-                                                         [*range(1, len(ITEM.hints) + 1), 1]]
-    assert ITEM.hints[0][:30] in shown[0]
+GRADUATED = ("the idea of task {n}", "the API of task {n}", "the code of task {n}")
 
 
-def test_all_hints_at_once():
-    output = CliRunner().invoke(app, ["hint", ITEM.id, "--all"]).output
-    assert output.count("hint ") == len(ITEM.hints)
+@pytest.fixture
+def graduated(monkeypatch):
+    """The async01 item with a three-level hint per task, in place of the manifest's."""
+    item = dataclasses.replace(ITEM, hints=tuple(tuple(level.format(n=n) for level in GRADUATED)
+                                                  for n in range(1, ITEM.tasks + 1)))
+    course = dataclasses.replace(COURSE, items=tuple(item if i.id == ITEM.id else i for i in COURSE.items))
+    monkeypatch.setattr(manifest, "load", lambda *args: course)
+    return item
+
+
+def hint_lines(*args: str) -> list[str]:
+    result = CliRunner().invoke(app, ["hint", ITEM.id, *args])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_a_hint_reveals_one_level_per_call_and_says_when_the_last_was_shown(graduated):
+    shown = [hint_lines() for _ in range(4)]
+    assert [lines[0] for lines in shown] == [
+        "hint 1/3 for task 1: the idea of task 1", "hint 2/3 for task 1: the API of task 1",
+        "hint 3/3 for task 1: the code of task 1", "hint 3/3 for task 1: the code of task 1"]
+    assert "again for the next level" in shown[0][1] and "again for the next level" in shown[1][1]
+    assert shown[2][1] == "That was the last level of task 1's hint."
+    assert "already the last level" in shown[3][1]  # said plainly, never a silent wrap to level 1
+
+
+def test_a_hint_is_for_the_first_task_the_last_check_failed(graduated, tmp_path):
+    file = tmp_path / ITEM.filename
+    file.write_text("app = None\n")
+    state = State()
+    state.record_check(ITEM.id, file, False, 1, 2, failed_tasks=[2])
+    state.save()
+    assert hint_lines("--path", str(tmp_path))[0] == "hint 1/3 for task 2: the idea of task 2"
+    assert hint_lines("--path", str(tmp_path))[0] == "hint 2/3 for task 2: the API of task 2"
+    assert hint_lines("--path", str(tmp_path), "--task", "1")[0] == "hint 1/3 for task 1: the idea of task 1"
+    file.write_text("app = None  # edited since the check\n")  # the record is stale: start at task 1
+    assert hint_lines("--path", str(tmp_path))[0] == "hint 2/3 for task 1: the API of task 1"
+    state = State.load()
+    state.record_check(ITEM.id, file, True, 2, 2, failed_tasks=[])
+    state.save()
+    assert "passes: no hint needed" in hint_lines("--path", str(tmp_path))[0]
+
+
+def test_a_check_records_its_failed_tasks(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    source = (SOLUTIONS / ITEM.filename).read_text()
+    # The solution with task 2 undone: the three fetches awaited one after another.
+    sequential = source.replace("asyncio.gather(", "_sequential(", 1) + (
+        "\n\nasync def _sequential(*coros):\n    return [await c for c in coros]\n")
+    assert sequential != source
+    (folder / ITEM.filename).write_text(sequential)
+    notebook.check(ITEM.id, folder)
+    assert State.load().checks[ITEM.id].failed_tasks == [2]
+    assert State.load().unfinished_tasks(ITEM, folder / ITEM.filename) == [2]
+
+
+def test_a_failing_check_shows_only_the_first_level(graduated, tmp_path):
+    report = checks.run_checks(ITEM.id, EXERCISES)
+    text = "\n".join(report.lines())
+    assert "hint: the idea of task 1" in text and "the API of" not in text and "the code of" not in text
+    html = report._repr_mimebundle_()["text/html"]
+    assert "the idea of task 1" in html and "the code of" not in html
+
+
+def test_the_notebook_hint_reveals_levels_too(graduated):
+    first = repr(notebook.hint(ITEM.id))
+    second = repr(notebook.hint(ITEM.id))
+    assert "hint 1/3 for task 1: the idea of task 1" in first and '`hint("async01_why_async")` again' in first
+    assert "hint 2/3 for task 1" in second
+
+
+def test_all_hints_at_once(graduated):
+    lines = hint_lines("--all")
+    assert len(lines) == 3 * ITEM.tasks
+    assert lines[0] == "task 1, hint 1/3: the idea of task 1" and lines[-1].endswith(f"the code of task {ITEM.tasks}")
 
 
 def test_state_file_is_small_json_and_survives_garbage(tmp_path):
     state = State()
-    state.hints_seen["x"] = 2
+    state.hints_seen["x"] = {"1": 2}
     state.save()
     assert json.loads(state_file().read_text())["version"] == 1
+    assert State.load().hints_seen == {"x": {"1": 2}}
     state_file().write_text("{not json")
     assert State.load().hints_seen == {}
+
+
+def test_a_first_edition_state_file_keeps_its_checks_and_drops_hint_counts(tmp_path):
+    """The first edition counted hints per item; a count says nothing of levels."""
+    state_file().write_text(json.dumps({"version": 1, "hints_seen": {ITEM.id: 3}, "checks": {ITEM.id: {
+        "passed": True, "score": 2, "max_score": 2, "sha256": None, "checked_at": "2026-01-01T00:00:00+00:00"}}}))
+    state = State.load()
+    assert state.hints_seen == {} and state.checks[ITEM.id].passed and state.checks[ITEM.id].failed_tasks is None
 
 
 def test_check_records_progress_and_an_edit_makes_it_stale(tmp_path):

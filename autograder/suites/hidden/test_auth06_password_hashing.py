@@ -69,8 +69,14 @@ SCHEMES = [
     ("bcrypt-sha256", re.compile(r"^\$bcrypt-sha256\$v=\d,t=2[aby],r=(\d+)\$"), lambda cost: int(cost) >= 10,
      "cost of at least 10"),
     ("scrypt", re.compile(r"^\$scrypt\$ln=(\d+),r=\d+,p=\d+\$"), lambda ln: int(ln) >= 14, "ln of at least 14"),
-    ("pbkdf2", re.compile(r"^\$pbkdf2-sha(?:256|512)\$(\d+)\$"), lambda rounds: int(rounds) >= 29000,
+    # PBKDF2's floor is passlib's (and libpass's) default for each digest: a student who
+    # kept "the library's default" must pass, and the default differs with the digest.
+    ("pbkdf2-sha256", re.compile(r"^\$pbkdf2-sha256\$(\d+)\$"), lambda rounds: int(rounds) >= 29000,
      "at least 29000 rounds"),
+    ("pbkdf2-sha512", re.compile(r"^\$pbkdf2-sha512\$(\d+)\$"), lambda rounds: int(rounds) >= 25000,
+     "at least 25000 rounds"),
+    ("pbkdf2-sha1", re.compile(r"^\$pbkdf2\$(\d+)\$"), lambda rounds: int(rounds) >= 131000,
+     "at least 131000 rounds"),
 ]
 
 

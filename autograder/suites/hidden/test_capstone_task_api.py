@@ -4,11 +4,12 @@ Catches, part by part:
 
 1. registration: a wrong status or shape, input bounds not enforced (3..32, 8..128), a
    taken username not 409 (or the first user overwritten), passwords stored in clear or
-   unsalted, a password or hash in any answer;
+   unsalted, a password or hash in any answer, the hash computed on the event loop;
 2. login: a wrong pair shape, missing ``type``/``jti`` claims, lifetimes other than 15
    minutes and 7 days, different answers (or less work) for an unknown user than for a
    wrong password, no ``WWW-Authenticate``, ``/me`` opened by a missing, forged, tampered,
-   ``alg: none``, malformed, ``sub``-less, expired token or one naming nobody;
+   ``alg: none``, malformed, ``sub``-less, expired token or one naming nobody, the
+   password checked on the event loop;
 3. refresh: no new pair, a refresh token usable twice (no rotation), an access token
    accepted as a refresh token and the other way round, expired, forged or never-issued
    refresh tokens accepted;
@@ -55,7 +56,7 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from autograder.kit import expect, expect_json, expect_status
+from autograder.kit import expect, expect_json, expect_status, on_event_loop
 from autograder.kit.db import ConnectionWatch, database_url, load_on_database, rows, tables  # noqa: F401
 from autograder.kit.tokens import bearer, expired, foreign, mint, tampered, unsigned
 
@@ -79,12 +80,15 @@ LIMITED = "Too many login attempts, try again later"
 
 
 class FastHashing:
-    """A salted SHA-256 stand-in for the module's hash_password/verify_password; counts checks."""
+    """A salted SHA-256 stand-in for the module's hash_password/verify_password; counts checks
+    and records the calls made on the event loop's thread (``on_loop``): the real functions
+    take tens of milliseconds of CPU, which would stall every other request there."""
 
     PREFIX = "suite-fast$"
 
     def __init__(self):
         self.verifies = 0
+        self.on_loop: list[str] = []
 
     def install(self, module):
         real_verify = getattr(module, "verify_password", None)
@@ -92,11 +96,15 @@ class FastHashing:
             return
 
         def fast_hash(password):
+            if on_event_loop():
+                self.on_loop.append("hash_password")
             salt = secrets.token_hex(8)
             return f"{self.PREFIX}{salt}${hashlib.sha256((salt + password).encode()).hexdigest()}"
 
         def fast_verify(password, hashed):
             self.verifies += 1
+            if on_event_loop():
+                self.on_loop.append("verify_password")
             if isinstance(hashed, str) and hashed.startswith(self.PREFIX):
                 salt, digest = hashed[len(self.PREFIX):].split("$", 1)
                 return hmac.compare_digest(hashlib.sha256((salt + password).encode()).hexdigest(), digest)
@@ -340,6 +348,33 @@ def test_login_answers_a_token_pair(api, student):
     second = api.tokens("alice")
     expect(claims(student, second["refresh_token"]).get("jti") != refresh["jti"],
            "two logins gave refresh tokens with the same jti; make each jti unique (uuid4)")
+
+
+@pytest.mark.task(1)
+@pytest.mark.points(1)
+def test_registration_hashes_off_the_event_loop(api, hashing):
+    """POST /register and add_user call hash_password in a worker thread, never on the event loop"""
+    expect_status(api.register("alice"), 201, "registering a new user must answer 201")
+    api.add_user("bob")
+    expect(hashing.on_loop == [],
+           f"{' and '.join(sorted(set(hashing.on_loop)))} ran on the event loop ({len(hashing.on_loop)} call(s)): a "
+           "real hash takes tens of milliseconds of CPU, during which the loop serves no other request; call it "
+           "with `await run_in_threadpool(hash_password, password)` (or from a `def` route)")
+
+
+@pytest.mark.task(2)
+@pytest.mark.points(1)
+def test_login_verifies_off_the_event_loop(api, hashing):
+    """POST /login calls verify_password in a worker thread, for a known user and an unknown one"""
+    api.add_user("alice")
+    hashing.on_loop.clear()
+    api.tokens("alice")
+    expect_401(api.login("alice", OTHER_PASSWORD), BAD_LOGIN, "a wrong password must be 401")
+    expect_401(api.login("nobody", PASSWORD), BAD_LOGIN, "an unknown username must be 401")
+    expect(hashing.on_loop == [],
+           f"verify_password ran on the event loop ({len(hashing.on_loop)} of the 3 logins): a real check takes "
+           "tens of milliseconds of CPU, during which the loop serves no other request; call it with "
+           "`await run_in_threadpool(verify_password, password, hashed)` (or make the route `def`)")
 
 
 @pytest.mark.task(2)

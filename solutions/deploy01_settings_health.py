@@ -18,7 +18,7 @@ Task 1. ``Settings`` (pydantic-settings) reads variables prefixed ``APP_`` and t
         ``model_dump_json()``.
 Task 2. ``create_app(settings=None)`` builds the app. Without settings it loads
         ``Settings()`` at once, so a missing or invalid setting stops the start with an
-        error that names it. ``GET /config`` answers ``{"app_name", "debug",
+        error that names it; it keeps them in ``app.state.settings``. ``GET /config`` answers ``{"app_name", "debug",
         "request_timeout", "trusted_proxies"}`` to a request whose ``X-API-Key`` header
         is the key (compared in constant time), 401 otherwise. Never the key, never
         ``database_url`` (it may hold a password).
@@ -130,7 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 # STUB:
 # STUB:
 # STUB: def create_app(settings: Settings | None = None) -> FastAPI:
-# STUB:     # TODO (task 2): load Settings() when none is given (that is the check at start); GET /config.
+# STUB:     # TODO (task 2): load Settings() when none is given (the check at start), keep it in app.state.settings;
+# STUB:     #                GET /config.
 # STUB:     # TODO (task 3): ProxyHeadersMiddleware trusting settings.trusted_proxies only; GET /whoami.
 # STUB:     # TODO (task 4): a lifespan that connects and disconnects Database; /health/live and /health/ready.
 # STUB:     raise NotImplementedError("create_app() is not written yet")

@@ -95,7 +95,7 @@ PUBLIC_SETTINGS = {"app_name", "debug", "request_timeout", "trusted_proxies"}
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(lifespan=lifespan)
+    app = FastAPI(lifespan=lifespan)  # the lifespan reads app.state.settings
     app.state.settings = settings
     app.state.ready = False
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

@@ -313,7 +313,7 @@ class Server:
 
 
 async def until(condition, what):
-    for step in range(5000):
+    for step in range(3000):
         if condition():
             return
         await asyncio.sleep(0 if step < 2000 else 0.001)

@@ -102,7 +102,7 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > MAX_UPLOAD_BYTES:
-                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "Request body too large")
+                raise HTTPException(413, "Request body too large")  # Content Too Large
             return message
 
         await self.app(scope, counted, send)

@@ -337,6 +337,9 @@ def test_declared_length_over_the_limit_is_refused_unread(student):
 
 @pytest.mark.task(4)
 @pytest.mark.points(1)
+# Older Starlette (0.46, the floor) leaves the form parser's temporary file to the garbage collector
+# when the body is cut off; its ResourceWarning is not the student's doing.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_body_without_length_is_counted(student):
     """a body sent without Content-Length is refused as soon as it passes the limit, not after reading it all"""
     limit = student.MAX_UPLOAD_BYTES

@@ -76,8 +76,8 @@ def test_connection_given_back_even_when_the_route_fails(student):
     """get_connection lends one connection and gives it back, also when the route raises"""
 
     async def borrow_and_fail():
-        engine = _real_create_async_engine(student.DATABASE_URL)
-        request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(engine=engine)))
+        lender = _real_create_async_engine(student.DATABASE_URL)  # the check's own engine
+        request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(engine=lender)))
         with ConnectionWatch() as watch:
             try:
                 borrowed = student.get_connection(request)
@@ -90,7 +90,7 @@ def test_connection_given_back_even_when_the_route_fails(student):
                     pass
                 return lent, watch.checked_out
             finally:
-                await engine.dispose()
+                await lender.dispose()
 
     lent, after = run(borrow_and_fail())
     expect(lent == 1, f"get_connection held {lent} connections while in use; expected 1, from "

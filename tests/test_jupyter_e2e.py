@@ -87,11 +87,14 @@ DIAGNOSE = ("""() => {
   return `kernel: ${kernel ? kernel.status : 'none'}\\n` + cells.join('\\n'); }""")
 
 
-# True once a Markdown cell shows a diagram that JupyterLab's Mermaid renderer drew as SVG
-# (its container has the class jp-RenderedMermaid and holds the SVG inline or, as JupyterLab
-# 4.x does, as an <img> of it; a diagram that fails to parse gets jp-mod-warning and neither).
-MERMAID_SVG = ("() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid')]"
-               ".some(figure => !figure.classList.contains('jp-mod-warning') && !!figure.querySelector('svg, img'))")
+# True once a Markdown cell shows a diagram that JupyterLab's Mermaid renderer drew: a
+# div.jp-RenderedMermaid holding <figure><img src="data:image/svg+xml,<svg ...>"> (JupyterLab
+# shows the SVG as an image, so no script in it runs), loaded by the browser (a non-zero
+# natural width). A diagram that fails to parse gets jp-mod-warning and no image.
+MERMAID_SVG = ("""() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid')].some(figure => {
+  const img = figure.querySelector('img');
+  return !figure.classList.contains('jp-mod-warning') && !!img && img.complete && img.naturalWidth > 0 &&
+    img.src.startsWith('data:image/svg+xml,') && decodeURIComponent(img.src).includes('<svg'); })""")
 
 
 def last_cell(condition: str) -> str:

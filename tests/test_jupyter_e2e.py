@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -32,6 +33,9 @@ ARTIFACTS = ROOT / "artifacts"
 ITEM = "async01_why_async"
 LESSON = f"notebooks/{ITEM}.ipynb"
 EXERCISE = f"exercises/{ITEM}.py"
+# The points of the item's public checks: the table ends with "0/N points", then "N/N points".
+POINTS = sum(int(n) for n in re.findall(r"@pytest\.mark\.points\((\d+)\)",
+                                         (ROOT / "autograder" / "suites" / "public" / f"test_{ITEM}.py").read_text()))
 # Flags for a sandboxed, offline machine: no first-run UI, no background traffic.
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -222,14 +226,14 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, checkout):
             page.evaluate(OPEN, LESSON)
             page.click(".jp-Notebook .jp-Cell >> nth=-1")
             run_command(page, passed_shot, "notebook:run-cell")
-            passing = table_text(page, passed_shot, "last.innerText.includes('2/2 points')")
+            passing = table_text(page, passed_shot, f"last.innerText.includes('{POINTS}/{POINTS} points')")
             page.screenshot(path=str(passed_shot), full_page=False)
         finally:
             browser.close()
     print(f"screenshots: {shot} (the stub: failed checks with hints), {passed_shot} (after the edit)")
-    for fragment in (ITEM, "task", "check", "0/2 points", "✗", "hint:", "NotImplementedError"):
+    for fragment in (ITEM, "task", "check", f"0/{POINTS} points", "✗", "hint:", "NotImplementedError"):
         assert fragment in failing, f"{fragment!r} missing from the rendered checks table:\n{failing}"
-    for fragment in ("✓", "2/2 points"):
+    for fragment in ("✓", f"{POINTS}/{POINTS} points"):
         assert fragment in passing, f"{fragment!r} missing from the table after the edit:\n{passing}"
     for absent in ("✗", "NotImplementedError"):
         assert absent not in passing, f"{absent!r} still in the table after the edit (a stale import?):\n{passing}"

@@ -30,3 +30,12 @@ def test_sources_are_awaited_together(probe, client):
     client.get("/dashboard")
     expect(probe.peak == 3, f"at most {probe.peak} of the 3 sources were in flight at once; "
                             "start them together with asyncio.gather")
+
+
+@pytest.mark.task(3)
+@pytest.mark.points(1)
+def test_each_source_called_once(probe, client):
+    """one request calls each fetch_* function exactly once"""
+    client.get("/dashboard", params={"user_id": 2})
+    counts = {name: probe.calls[name] for name in ("fetch_profile", "fetch_orders", "fetch_recommendations")}
+    expect(all(n == 1 for n in counts.values()), f"one request made these calls: {counts}; call each source once")

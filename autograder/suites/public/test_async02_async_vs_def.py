@@ -1,8 +1,10 @@
 """Public checks for async02_async_vs_def: both answers, and where each route runs."""
 
+import asyncio
+
 import pytest
 
-from autograder.kit import expect, expect_json, expect_status, on_event_loop
+from autograder.kit import ConcurrencyProbe, asgi_client, expect, expect_json, expect_status, on_event_loop, run
 
 
 @pytest.mark.task(1)
@@ -31,3 +33,29 @@ def test_report_runs_off_the_event_loop(student, client):
     client.get("/report", params={"n": 10})
     expect(ran_on_loop == [False], f"count_primes ran on the event loop ({ran_on_loop}); a CPU-bound route "
                                    "should be a plain `def` route")
+
+
+@pytest.mark.task(2)
+@pytest.mark.points(1)
+def test_lookups_wait_together_on_the_loop(student, monkeypatch):
+    """ten lookups sent together all wait on the directory at once, on the app's event loop"""
+    probe = ConcurrencyProbe()
+    loops = []
+    wait = probe.wrap("get_user", lambda user_id: {"id": user_id})
+
+    async def get_user(user_id):
+        loops.append(asyncio.get_running_loop())
+        return await wait(user_id)
+
+    monkeypatch.setattr(student.directory, "get_user", get_user)
+
+    async def ten():
+        async with asgi_client(student.app) as ac:
+            await asyncio.gather(*(ac.get("/lookup", params={"user_id": i}) for i in range(1, 11)))
+            return asyncio.get_running_loop()
+
+    loop = run(ten())
+    expect(loops and all(seen is loop for seen in loops),
+           "directory.get_user was not awaited on the app's event loop; make /lookup an `async def` route")
+    expect(probe.peak == 10, f"of 10 lookups sent together at most {probe.peak} waited at once; "
+                             "await the client in an `async def` route")

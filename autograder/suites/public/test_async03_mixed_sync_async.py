@@ -29,3 +29,20 @@ def test_legacy_lookup_runs_off_the_event_loop(student, client):
     client.get("/mixed-endpoint")
     expect(ran_on_loop == [False], f"legacy_lookup ran on the event loop ({ran_on_loop}); use "
                                    "`await run_in_threadpool(legacy_lookup, sku)`")
+
+
+@pytest.mark.task(3)
+@pytest.mark.points(1)
+def test_price_awaited_once_on_the_loop(student, client):
+    """one request awaits fetch_price once, with its sku, on the event loop"""
+    student.legacy_lookup = lambda sku: {"sku": sku, "stock": 1}
+    seen = []
+
+    async def fetch_price(sku):
+        seen.append((sku, on_event_loop()))
+        return 1.0
+
+    student.fetch_price = fetch_price
+    client.get("/mixed-endpoint", params={"sku": "B-200"})
+    expect(seen == [("B-200", True)], f"fetch_price ran as {seen} (sku, on the event loop); expected one "
+                                      "`await fetch_price(sku)` in the route itself")

@@ -5,9 +5,52 @@ imported): an SQLite file in a temporary folder.
 """
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from autograder.kit import expect, expect_json, expect_status
-from autograder.kit.db import database_url, student  # noqa: F401
+from autograder.kit import expect, expect_json, expect_status, run
+from autograder.kit.db import ConnectionWatch, database_url, student, tables  # noqa: F401
+
+
+@pytest.mark.task(1)
+@pytest.mark.points(1)
+def test_startup_creates_the_users_table(student, database_url):  # noqa: F811
+    """starting the app creates the users table with id, email and name"""
+    expect("users" not in tables(database_url), "the users table existed right after the import; create the "
+                                                "tables in the lifespan")
+    with TestClient(student.app):
+        found = tables(database_url)
+    expect({"id", "email", "name"} <= found.get("users", set()),
+           f"after startup the database holds {found}; the lifespan must create the users table "
+           "(id, email, name)")
+
+
+@pytest.mark.task(2)
+@pytest.mark.points(1)
+def test_session_is_closed_even_when_the_route_fails(student):  # noqa: F811
+    """get_session yields an AsyncSession and gives its connection back, also when the route raises"""
+
+    async def borrow_and_fail():
+        sessions = student.get_session()
+        with ConnectionWatch() as watch:
+            try:
+                session = await anext(sessions)
+                expect(isinstance(session, AsyncSession), f"get_session yielded {session!r}, not an AsyncSession")
+                await session.execute(text("SELECT 1"))
+                lent = watch.checked_out
+                try:
+                    await sessions.athrow(RuntimeError("the route failed"))
+                except RuntimeError:
+                    pass
+                return lent, watch.checked_out
+            finally:
+                await student.engine.dispose()
+
+    lent, after = run(borrow_and_fail())
+    expect(lent == 1, f"the session held {lent} connections while in use; expected 1")
+    expect(after == 0, "the connection was still lent out after the route failed; yield the session from "
+                       "inside `async with` so it is always closed")
 
 
 @pytest.mark.task(3)

@@ -4,12 +4,15 @@ Each check gets its own empty database (``DATABASE_URL`` is set before your modu
 imported): an SQLite file in a temporary folder.
 """
 
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy.ext.asyncio
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-from autograder.kit import expect, expect_json
-from autograder.kit.db import database_url, load_on_database  # noqa: F401
+from autograder.kit import expect, expect_json, run
+from autograder.kit.db import ConnectionWatch, database_url, load_on_database  # noqa: F401
 
 _real_create_async_engine = sqlalchemy.ext.asyncio.create_async_engine
 
@@ -36,12 +39,64 @@ def student(engines, load_student, database_url):  # noqa: F811
 @pytest.mark.task(1)
 @pytest.mark.points(1)
 def test_one_engine_at_startup(student, engines):
-    """no engine at import, one at startup, still one after three requests"""
+    """no engine at import; at startup one engine, in app.state.engine, with POOL_SIZE connections"""
     expect(not engines, "an engine was created at import; create it in the lifespan")
-    with TestClient(student.app) as client:
-        for _ in range(3):
-            expect_json(client.get("/slow-query"), {"result": 1})
-    expect(len(engines) == 1, f"{len(engines)} engines were created; expected exactly one, at startup")
+    student.POOL_SIZE = 3
+    with TestClient(student.app):
+        kept = getattr(student.app.state, "engine", None)
+        expect(len(engines) == 1 and kept is engines[0],
+               f"{len(engines)} engines were created at startup and app.state.engine is {kept!r}; expected one "
+               "engine, kept in app.state.engine")
+        expect(kept.pool.size() == 3, f"with POOL_SIZE = 3 the pool's size is {kept.pool.size()}; pass "
+                                      "pool_size=POOL_SIZE")
+
+
+@pytest.mark.task(2)
+@pytest.mark.points(1)
+def test_shutdown_closes_the_pool(student):
+    """after shutdown no pooled connection is left open"""
+    with ConnectionWatch() as watch:
+        with TestClient(student.app) as client:
+            engine = getattr(student.app.state, "engine", None)
+            expect(engine is not None, "app.state.engine is not set while the app runs (task 1)")
+
+            async def use_it():
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+
+            client.portal.call(use_it)
+            expect(watch.open_now >= 1, "the pool opened no connection")
+    expect(watch.open_now == 0, f"{watch.open_now} connection(s) stayed open after shutdown; dispose of the "
+                                "engine after the lifespan's yield")
+
+
+@pytest.mark.task(3)
+@pytest.mark.points(1)
+def test_connection_given_back_even_when_the_route_fails(student):
+    """get_connection lends one connection and gives it back, also when the route raises"""
+
+    async def borrow_and_fail():
+        lender = _real_create_async_engine(student.DATABASE_URL)  # the check's own engine
+        request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(engine=lender)))
+        with ConnectionWatch() as watch:
+            try:
+                borrowed = student.get_connection(request)
+                conn = await anext(borrowed)
+                await conn.execute(text("SELECT 1"))
+                lent = watch.checked_out
+                try:
+                    await borrowed.athrow(RuntimeError("the route failed"))
+                except RuntimeError:
+                    pass
+                return lent, watch.checked_out
+            finally:
+                await lender.dispose()
+
+    lent, after = run(borrow_and_fail())
+    expect(lent == 1, f"get_connection held {lent} connections while in use; expected 1, from "
+                      "request.app.state.engine")
+    expect(after == 0, "the connection was still lent out after the route failed; yield it from inside "
+                       "`async with engine.connect()`")
 
 
 @pytest.mark.task(4)

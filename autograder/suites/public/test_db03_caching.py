@@ -1,8 +1,10 @@
 """Public checks for db03_caching: one computation per TTL, the headers, and 304."""
 
+import asyncio
+
 import pytest
 
-from autograder.kit import expect, expect_json, expect_status
+from autograder.kit import asgi_client, expect, expect_json, expect_status, run
 
 
 @pytest.fixture
@@ -45,3 +47,28 @@ def test_if_none_match_is_304(calls, client):
     response = client.get("/reports/sales", headers={"If-None-Match": etag})
     expect_status(response, 304)
     expect(response.content == b"", "a 304 has no body")
+
+
+@pytest.mark.task(4)
+@pytest.mark.points(1)
+def test_requests_arriving_together_compute_once(student):
+    """five requests arriving together for an uncached report compute it once"""
+    student.now = lambda: 1000.0
+    counted = []
+
+    async def compute_report(key):
+        counted.append(key)
+        for _ in range(5):
+            await asyncio.sleep(0)  # still computing while the other requests arrive
+        return {"key": key}
+
+    student.compute_report = compute_report
+
+    async def five():
+        async with asgi_client(student.app) as ac:
+            return await asyncio.gather(*(ac.get("/reports/sales") for _ in range(5)))
+
+    for response in run(five()):
+        expect_json(response, {"key": "sales"})
+    expect(counted == ["sales"], f"five requests arriving together computed the report {len(counted)} times; "
+                                 "expected once (the others wait for the first one's result)")

@@ -18,6 +18,7 @@ class Upstreams:
         self.names_by_url = {str(httpx.URL(url)): name for name, url in urls.items()}
         self.in_flight = 0
         self.peak = 0
+        self.failing: dict[str, object] = {}  # name -> an exception to raise or a status code to answer
         self.transport = httpx.MockTransport(self.handle)
 
     async def handle(self, request):
@@ -27,7 +28,10 @@ class Upstreams:
         try:
             for _ in range(5):
                 await asyncio.sleep(0)
-            return httpx.Response(200, json={"from": name})
+            failure = self.failing.get(name)
+            if isinstance(failure, Exception):
+                raise failure
+            return httpx.Response(failure or 200, json={"from": name})
         finally:
             self.in_flight -= 1
 
@@ -43,6 +47,7 @@ def upstreams(student):
 @pytest.mark.points(1)
 def test_aggregate_answers_every_upstream(student, upstreams):
     """GET /aggregate answers each upstream's JSON under its name"""
+    given_client(student, upstreams)
     with TestClient(student.app, raise_server_exceptions=False) as client:
         response = client.get("/aggregate")
     expect_status(response, 200)
@@ -53,6 +58,7 @@ def test_aggregate_answers_every_upstream(student, upstreams):
 @pytest.mark.points(1)
 def test_upstreams_are_called_together(student, upstreams):
     """the three upstream calls are in flight at the same time"""
+    given_client(student, upstreams)
     with TestClient(student.app, raise_server_exceptions=False) as client:
         client.get("/aggregate")
     expect(upstreams.peak == 3, f"at most {upstreams.peak} upstream calls were in flight at once; "
@@ -68,3 +74,37 @@ def test_client_lives_in_lifespan(student, upstreams):
         expect(isinstance(shared, httpx.AsyncClient) and not shared.is_closed,
                "app.state.http_client is not an open httpx.AsyncClient while the app runs")
     expect(shared.is_closed, "app.state.http_client is still open after shutdown")
+
+
+def given_client(student, upstreams):
+    """Hand the app a client, so that these checks also run before the lifespan is written (task 1)."""
+    student.app.state.http_client = httpx.AsyncClient(transport=upstreams.transport)
+
+
+@pytest.mark.task(4)
+@pytest.mark.points(1)
+def test_timeout_is_504(student, upstreams):
+    """an upstream that times out makes GET /aggregate answer 504 {"detail": "upstream flights timed out"}"""
+    given_client(student, upstreams)
+    upstreams.failing["flights"] = httpx.ReadTimeout("too slow")
+    with TestClient(student.app, raise_server_exceptions=False) as client:
+        response = client.get("/aggregate")
+    expect_status(response, 504, "a timed-out upstream must give 504 Gateway Timeout")
+    expect_json(response, {"detail": "upstream flights timed out"})
+
+
+@pytest.mark.task(5)
+@pytest.mark.points(1)
+def test_failed_upstream_gives_a_partial_answer(student, upstreams):
+    """an upstream answering 500 gives null and "failed": [its name], still 200; all three failing is 502"""
+    given_client(student, upstreams)
+    upstreams.failing["hotels"] = 500
+    with TestClient(student.app, raise_server_exceptions=False) as client:
+        partial = client.get("/aggregate")
+        upstreams.failing.update(weather=503, flights=httpx.ConnectError("refused"))
+        none = client.get("/aggregate")
+    expect_status(partial, 200, "one failed upstream must not fail the whole answer")
+    expect_json(partial, {"results": {"weather": {"from": "weather"}, "flights": {"from": "flights"}, "hotels": None},
+                          "failed": ["hotels"]})
+    expect_status(none, 502, "when every upstream failed the answer is 502 Bad Gateway")
+    expect_json(none, {"detail": "every upstream failed"})

@@ -5,7 +5,7 @@ import inspect
 import pytest
 from fastapi.testclient import TestClient
 
-from autograder.kit import SleepRecorder, expect, expect_json, route_for
+from autograder.kit import ConcurrencyProbe, SleepRecorder, expect, expect_json, route_for
 
 
 @pytest.fixture
@@ -49,3 +49,16 @@ def test_price_does_not_block_the_loop(shop, recorder):
         expect_json(client.get("/products/1/price"), {"product_id": 1, "country": "FR", "net": 49.9, "gross": 59.88})
     expect(not [call for call in recorder.of("time.sleep") if call.on_loop],
            "time.sleep ran on the event loop's thread; call legacy_tax_rate through run_in_threadpool")
+
+
+@pytest.mark.task(4)
+@pytest.mark.points(1)
+def test_product_and_stock_read_together(shop):
+    """GET /products/1 has the product and its stock in flight at the same time"""
+    probe = ConcurrencyProbe()
+    shop.fetch_product = probe.wrap("fetch_product", lambda product_id: {"id": product_id, "name": "Keyboard"})
+    shop.fetch_stock = probe.wrap("fetch_stock", lambda product_id: 5)
+    with TestClient(shop.app, raise_server_exceptions=False) as client:
+        expect_json(client.get("/products/1"), {"id": 1, "name": "Keyboard", "stock": 5})
+    expect(probe.peak == 2, f"at most {probe.peak} of the two reads were in flight at once; start both together "
+                            "with asyncio.gather")

@@ -1,8 +1,10 @@
 """End to end in a real browser: JupyterLab opens a lesson, the checks cell renders its table.
 
 Starts JupyterLab on loopback over a copy of the lesson and its exercise (``WORKBOOK_ROOT``
-points the kernel's ``check`` at the copy), drives Debian's Chromium with Playwright, runs
-every cell of the async01 lesson and asserts the table of failed checks with their hints;
+points the kernel's ``check`` at the copy), drives Debian's Chromium with Playwright, checks
+that the lesson's Mermaid diagram (a ```` ```mermaid ```` fence in a Markdown cell, which
+JupyterLab 4 renders natively) is drawn as an SVG, runs every cell of the async01 lesson
+and asserts the table of failed checks with their hints;
 then writes the answer into the exercise in JupyterLab's own editor, saves it, runs the
 checks cell again in the same kernel and asserts that every check passes (no stale
 import). Both screenshots are kept in ``artifacts/``. Skips, with the reason, where
@@ -79,6 +81,16 @@ DIAGNOSE = ("""() => {
     return `[${i}] ${model.cell_type} count=${model.execution_count} ${source.split('\\n')[0]}\\n` +
       JSON.stringify(model.outputs || []).slice(0, 600); }) : [];
   return `kernel: ${kernel ? kernel.status : 'none'}\\n` + cells.join('\\n'); }""")
+
+
+# True once a Markdown cell shows a diagram that JupyterLab's Mermaid renderer drew: a
+# div.jp-RenderedMermaid holding <figure><img src="data:image/svg+xml,<svg ...>"> (JupyterLab
+# shows the SVG as an image, so no script in it runs), loaded by the browser (a non-zero
+# natural width). A diagram that fails to parse gets jp-mod-warning and no image.
+MERMAID_SVG = ("""() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid')].some(figure => {
+  const img = figure.querySelector('img');
+  return !figure.classList.contains('jp-mod-warning') && !!img && img.complete && img.naturalWidth > 0 &&
+    img.src.startsWith('data:image/svg+xml,') && decodeURIComponent(img.src).includes('<svg'); })""")
 
 
 def last_cell(condition: str) -> str:
@@ -175,6 +187,8 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, checkout):
     ARTIFACTS.mkdir(exist_ok=True)
     shot, passed_shot = ARTIFACTS / "jupyterlab-check.png", ARTIFACTS / "jupyterlab-check-passed.png"
     answer = (ROOT / "solutions" / f"{ITEM}.py").read_text(encoding="utf-8")
+    assert any("```mermaid" in "".join(cell["source"]) for cell in json.loads((ROOT / LESSON).read_text())["cells"]
+               if cell["cell_type"] == "markdown"), f"{LESSON} has no Mermaid diagram to render"
     with sync_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -183,6 +197,7 @@ def test_checks_cell_renders_the_table_in_jupyterlab(jupyterlab, checkout):
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
             page.wait_for_function(
                 "() => window.jupyterapp && document.querySelector('.jp-Notebook-ExecutionIndicator')", timeout=120_000)
+            wait_until(page, shot, MERMAID_SVG, "the lesson's Mermaid diagram was not drawn as an SVG", 120)
             # The built notebook stores outputs: clear them, so what we assert is this run's.
             # Asked again at each poll: a command given while the notebook is still being
             # attached to the shell does nothing (seen once in a dozen runs).

@@ -49,7 +49,7 @@ def test_other_key_is_refused(student):
 
 @pytest.mark.task(4)
 @pytest.mark.points(1)
-def test_expired_token_is_refused(student):
+def test_read_claims_refuses_an_expired_token(student):
     """a correctly signed token whose exp has passed raises jwt.InvalidTokenError"""
     try:
         got = student.read_claims(expired({"sub": "alice"}, KEY), KEY)

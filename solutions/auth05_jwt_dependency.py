@@ -58,8 +58,9 @@ def get_current_user(token: Annotated[str, Depends(oauth2_scheme)]) -> dict:
 async def protected_route(current_user: Annotated[dict, Depends(get_current_user)]) -> dict:
     return {"message": "Access granted", "user": current_user}
 # END SOLUTION
-# STUB: def get_current_user(token: Annotated[str, Depends(oauth2_scheme)]) -> dict:
-# STUB:     # TODO (tasks 1-3): decode the token, refuse bad ones with 401, return {"username": <sub>}.
+# STUB: def get_current_user() -> dict:
+# STUB:     # TODO (task 2): take the bearer token as a parameter, read by oauth2_scheme.
+# STUB:     # TODO (tasks 1 and 3): decode the token, refuse bad ones with 401, return {"username": <sub>}.
 # STUB:     raise NotImplementedError("get_current_user() is not written yet")
 # STUB:
 # STUB:

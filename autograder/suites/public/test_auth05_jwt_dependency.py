@@ -1,4 +1,4 @@
-"""Public checks for auth05_jwt_dependency: a valid token, and an expired one."""
+"""Public checks for auth05_jwt_dependency: a valid token, no header, and an expired token."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +14,16 @@ def test_valid_token_grants_access(student, client):
     token = mint({"sub": "alice"}, student.SECRET_KEY, student.ALGORITHM)
     expect_json(client.get("/protected-route", headers=bearer(token)),
                 {"message": "Access granted", "user": {"username": "alice"}})
+
+
+@pytest.mark.task(2)
+@pytest.mark.points(1)
+def test_missing_header_is_401(student):
+    """GET /protected-route without an Authorization header is 401 with WWW-Authenticate: Bearer"""
+    with TestClient(student.app, raise_server_exceptions=False) as client:
+        response = client.get("/protected-route")
+    expect_status(response, 401, "a request without a token must be 401 Unauthorized")
+    expect(response.headers.get("www-authenticate") == "Bearer", "a 401 must carry WWW-Authenticate: Bearer")
 
 
 @pytest.mark.task(3)

@@ -1,4 +1,4 @@
-"""Public checks for secure06_cors_headers: one allowed origin, one refused, one header set."""
+"""Public checks for secure06_cors_headers: one allowed origin, one refused, a preflight, the security headers."""
 
 import pytest
 
@@ -30,10 +30,29 @@ def test_other_origin_is_refused(client):
            f"{response.headers.get('access-control-allow-origin')!r}; it must get none")
 
 
+@pytest.mark.task(2)
+@pytest.mark.points(1)
+def test_preflight_from_a_listed_origin(client):
+    """a preflight for POST with Authorization from http://localhost:3000 is approved; DELETE is not"""
+    asked = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "authorization, content-type"}
+    response = client.options("/api/items", headers=asked)
+    expect(response.status_code == 200, f"the preflight for POST answered {response.status_code}; expected 200")
+    methods = response.headers.get("access-control-allow-methods", "")
+    expect("POST" in methods, f"Access-Control-Allow-Methods was {methods!r}; it must list POST")
+    allowed = response.headers.get("access-control-allow-headers", "").lower()
+    expect("authorization" in allowed, f"Access-Control-Allow-Headers was {allowed!r}; it must list Authorization")
+    refused = client.options("/api/items", headers={**asked, "Access-Control-Request-Method": "DELETE"})
+    expect(refused.status_code != 200, "a preflight for DELETE was approved: allow only GET and POST")
+
+
 @pytest.mark.task(3)
 @pytest.mark.points(1)
 def test_security_headers_present(client):
-    """GET /api/profile carries X-Content-Type-Options: nosniff and X-Frame-Options: DENY"""
+    """GET /api/profile, and a 404, carry X-Content-Type-Options: nosniff and X-Frame-Options: DENY"""
+    missing = client.get("/api/items/999")
+    expect(missing.headers.get("x-content-type-options") == "nosniff",
+           "a 404 answer lacks X-Content-Type-Options: add the headers in a middleware, so errors get them too")
     response = client.get("/api/profile")
     expect(response.headers.get("x-content-type-options") == "nosniff",
            f"X-Content-Type-Options was {response.headers.get('x-content-type-options')!r}; expected 'nosniff'")

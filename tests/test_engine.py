@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from autograder import canary, engine, worker
+from autograder import channel, canary, engine, worker
 from autograder.engine import Limits
 from autograder.paths import SOLUTIONS
 from tests.conftest import COURSE
@@ -126,6 +126,6 @@ def test_canaries_run_when_every_real_test_was_graded_before(tmp_path):
                                     skip=tuple(sorted(engine._test_names(suite))), canaries=canaries,
                                     protected=tuple(str(p) for p in engine._protected()),
                                     resources=LIMITS.resources)
-    attempt = engine._run_worker(ITEM, spec, LIMITS, time.monotonic() + LIMITS.item)
+    attempt = engine._run_worker(ITEM, spec, LIMITS, time.monotonic() + LIMITS.item, channel.Budget())
     assert attempt.ended == "done" and not attempt.void
     assert {name: outcome["status"] for name, outcome in attempt.results.items()} == dict.fromkeys(canaries, "failed")

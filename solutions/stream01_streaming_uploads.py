@@ -87,7 +87,7 @@ class BodySizeLimit:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # lifespan and websocket messages pass through
             await self.app(scope, receive, send)  # lifespan and websockets pass untouched
             return
         declared = Headers(scope=scope).get("content-length", "")

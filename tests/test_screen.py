@@ -223,7 +223,7 @@ HOSTILE_FLAGGED = {
     "builtin_patched_during_request": {"builtins", "frame-access"},
     "canary_by_code_object": {"grader-import", "introspection", "patch"},
     "ctypes_memory": {"memory"},
-    "dir_fd_suites": {"grader-path"},
+    "dir_fd_suites": {"grader-import"},
     "event_flood": {"file-descriptor"},
     "exceptions_swallowed_in_reporter": {"patch"},
     "fake_result_in_pipe": {"file-descriptor"},
@@ -232,6 +232,7 @@ HOSTILE_FLAGGED = {
     "fork_storm": {"process"},
     "gc_walk": {"memory"},
     "git_objects": {"grader-import", "grader-path"},
+    "hardlink_solution": {"grader-import"},
     "inspect_suite_source": {"frame-access", "source"},
     "kit_module_patched": {"grader-import", "patch"},
     "linecache_suite": {"grader-import", "source"},
@@ -264,6 +265,7 @@ HOSTILE_FLAGGED = {
     "settrace": {"tracing"},
     "signal_parent": {"process"},
     "socket_beyond_loopback": {"network"},
+    "solutions_symlink": {"grader-import"},
     "subprocess_caught": {"process"},
     "suite_globals_replaced": {"sys-modules"},
     "testclient_request_patched": {"patch"},
@@ -382,3 +384,9 @@ def test_screen_file_never_raises_on_what_is_not_a_regular_file(tmp_path):
     assert screen_file(tmp_path / "missing.py") == []
     assert screen_file(link) == []
     assert screen_file("bad\0path") == []
+
+
+def test_the_screens_size_cap_is_the_submissions():
+    from autograder import screen, submissions
+
+    assert screen.MAX_FILE_BYTES == submissions.MAX_FILE_BYTES

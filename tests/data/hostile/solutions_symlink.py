@@ -2,8 +2,10 @@
 # why: a symbolic link made inside the job folder points at a solution; Landlock judges the target, which stays unreadable
 import os
 
+import autograder.paths as _paths
+
 try:
-    os.symlink("/work/main/solutions/async02_async_vs_def.py", "workbook-hostile-link")
+    os.symlink(_paths.SOLUTIONS / "async02_async_vs_def.py", "workbook-hostile-link")
     open("workbook-hostile-link").read()
     raise SystemExit("a solution was readable through a link")
 except OSError:

@@ -29,7 +29,7 @@ TEMPLATES = PACKAGE / "templates"
 # ships unless it is named here: forgetting one leaks less than breaking the CLI would.
 INSTRUCTOR_ONLY = {
     "audit.py", "audit_equivalents.toml", "audit_baseline.json",  # what each hidden suite lets pass
-    "build.py", "exports.py", "release.py",  # authoring and packaging
+    "build.py", "exports.py", "release.py", "teaching.py",  # authoring and packaging
     "grading.py", "submissions.py", "store.py", "gradebook.py", "report.py",  # grading a class, its outputs
     "templates",  # the HTML report's template; the student README is the bundle's own README.md
 }

@@ -129,7 +129,7 @@ async def publish(message: dict) -> dict:
 
 # BEGIN SOLUTION
 def csv_row(values) -> str:
-    buffer = io.StringIO()
+    buffer = io.StringIO()  # a fresh buffer per row: the generator yields it and moves on
     csv.writer(buffer, lineterminator="\n").writerow(values)
     return buffer.getvalue()
 

@@ -126,8 +126,10 @@ def test_bundle_installs_in_a_fresh_venv_and_checks_an_item(installed):
 def test_hint_and_progress_run_from_the_bundle(installed):
     hint = installed("hint", ITEM, "--all")
     assert hint.returncode == 0, hint.stdout + hint.stderr
-    hints = COURSE.item(ITEM).hints
-    assert hint.stdout.splitlines() == [f"hint {n}/{len(hints)} (task {n}): {h}" for n, h in enumerate(hints, 1)]
+    item = COURSE.item(ITEM)
+    assert hint.stdout.splitlines() == [f"task {n}, hint {level}/{len(item.levels(n))}: {text}"
+                                        for n in range(1, item.tasks + 1)
+                                        for level, text in enumerate(item.levels(n), start=1)]
     folder = installed.tmp / "mine"  # one exercise, so that the refresh checks one item
     folder.mkdir()
     (folder / f"{ITEM}.py").write_text((installed.course / "exercises" / f"{ITEM}.py").read_text())

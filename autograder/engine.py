@@ -83,7 +83,6 @@ class _Attempt:
     running: str | None = None
     flags: list[str] = field(default_factory=list)
     void: list[str] = field(default_factory=list)
-    sandbox: dict | None = None
 
 
 MAX_FLAGS = 20  # distinct flags kept per item; one more says the rest were dropped
@@ -332,7 +331,6 @@ def _handle(event: dict, attempt: _Attempt, phase: str, phase_deadline: float,
         # The worker's first event, sent before pytest starts and so before any student
         # code exists: anything else first (or a sandbox event later) is forged.
         if kind_ == "sandbox":
-            attempt.sandbox = {k: event.get(k) for k in ("level", "layers", "missing")}
             return False, "screen", phase_deadline
         if kind_ == "sandbox_error":
             raise sandbox.SandboxError(f"the worker could not enter its sandbox: {_text(event, 'message')}")

@@ -217,7 +217,7 @@ def _restrict(rules: Iterable[Rule], abi: int, *, deny_tcp: bool) -> int:
                 continue  # a path this machine lacks: nothing to allow
             try:
                 access = rule.access & fs
-                if not os.path.isdir(f"/proc/self/fd/{fd}") and not _is_dir_fd(fd):
+                if not _is_dir_fd(fd):
                     access &= FILE_RIGHTS
                 beneath = ctypes.create_string_buffer(struct.pack("=Qi", access, fd), 12)
                 _check(_syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH), beneath,
@@ -445,17 +445,6 @@ def _seccomp(unix_sockets: bool) -> None:
     rules.load()
 
 
-def available_layers() -> dict[str, str]:
-    """What this kernel and environment offer, without applying anything (grader side)."""
-    offered: dict[str, str] = {}
-    abi = landlock_abi()
-    if abi:
-        offered["landlock"] = f"ABI {abi}"
-    if pyseccomp is not None:
-        offered["seccomp"] = "libseccomp"
-    return offered
-
-
 def enter(policy: Policy) -> Applied:
     """Apply every layer to this (single-threaded, freshly forked) process.
 
@@ -620,8 +609,3 @@ def _evidence(applied: Applied, project: Path) -> dict:
         applied.layers.pop(layer, None)
         applied.missing[layer] = why
     return {"level": level_name(applied.missing), "layers": applied.layers, "missing": applied.missing}
-
-
-def describe(level: Level = "auto") -> dict:
-    """The isolation record the outputs carry (the JSON, the report, Gradescope's output)."""
-    return probe(level)

@@ -85,7 +85,10 @@ def fresh_notes_app(source: str | None = None) -> ModuleType:
 
 @cache
 def _compiled(source: str) -> Any:
-    return compile(source, str(APP_FILE), "exec")
+    # dont_inherit: this module's ``from __future__ import annotations`` must not reach the
+    # app, or ``-> None`` becomes the string "None", which FastAPI before 0.116 resolves
+    # to NoneType, a response model, and a 204 route that "must not have a body" fails.
+    return compile(source, str(APP_FILE), "exec", dont_inherit=True)
 
 
 @cache
@@ -266,8 +269,8 @@ def _fixtures(module: ModuleType) -> dict[str, Callable[..., Any]]:
         if wrapped is not None:  # pytest 8.4 and later: a FixtureFunctionDefinition
             found[value.name] = wrapped()
         elif hasattr(value, "_pytestfixturefunction"):
-            marker = value._pytestfixturefunction
-            found[marker.name or value.__name__] = value
+            marker = value._pytestfixturefunction  # before 8.4: a wrapper that refuses direct calls
+            found[marker.name or value.__name__] = value.__pytest_wrapped__.obj
     return found
 
 

@@ -116,7 +116,9 @@ def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook li
           isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
     from autograder.checks import run_checks
-    from autograder.engine import Limits
+    from autograder.engine import Limits, warm
+
+    warm()
 
     try:
         manifest.load().item(item)
@@ -181,7 +183,22 @@ def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder
 
     if path is not None and not path.is_dir():
         raise fail(f"no such folder: {path}")
-    state = tracker.refresh(path) if refresh else State.load()
+    if not refresh:
+        state = State.load()
+    else:
+        with _progress(False, "items") as bar:
+            task = None
+
+            def on_plan(total: int) -> None:
+                nonlocal task
+                if bar is not None and total:
+                    task = bar.add_task("checking changed items", total=total)
+
+            def on_checked(item_id: str) -> None:
+                if bar is not None and task is not None:
+                    bar.advance(task)
+
+            state = tracker.refresh(path, on_plan=on_plan, on_checked=on_checked)
     console.print(tracker.render(state, path))
 
 

@@ -62,8 +62,18 @@ IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crash
 @cache
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["autograder.worker"])
+    # "__main__": the fork server imports the program's main module once (the `workbook`
+    # script, a benchmark), so a worker does not run it again before its own work; each
+    # did, and the `workbook` script imported the whole CLI into every worker.
+    ctx.set_forkserver_preload(["__main__", "autograder.preload"])
     return ctx
+
+
+def warm() -> None:
+    """Start the fork server now: its imports (FastAPI, pytest, the kit) then overlap the
+    caller's own start-up instead of following it. Idempotent; workers need not call it."""
+    _context()
+    forkserver.ensure_running()
 
 
 def _protected() -> tuple[Path, ...]:

@@ -8,6 +8,7 @@ the picture is never stale.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from autograder import manifest
-from autograder.checks import run_checks
+from autograder import engine, manifest
+from autograder.checks import CheckReport, run_checks
 from autograder.outputs import plain
 from autograder.paths import EXERCISES
 from autograder.state import CheckRecord, State
@@ -30,15 +31,33 @@ class Row:
     record: CheckRecord | None
 
 
-def refresh(folder: Path | None = None, state: State | None = None) -> State:
-    """Re-check every item whose file changed since its recorded check; save the state."""
+def refresh(folder: Path | None = None, state: State | None = None,
+            on_plan: Callable[[int], None] | None = None,
+            on_checked: Callable[[str], None] | None = None) -> State:
+    """Re-check every item whose file changed since its recorded check; save the state.
+
+    ``on_plan`` hears how many items need a check, ``on_checked`` each item id as its
+    check ends (from worker threads, in the order they end): the CLI's progress bar.
+    """
     folder = Path(folder or EXERCISES)
     state = state or State.load()
     stale = [item for item in manifest.load().items
              if (folder / item.filename).is_file() and not state.is_current(item.id, folder / item.filename)]
+    if on_plan is not None:
+        on_plan(len(stale))
+    if not stale:
+        return state
+    engine.warm()
+
+    def check(item: manifest.Item) -> CheckReport:
+        report = run_checks(item.id, folder)
+        if on_checked is not None:
+            on_checked(item.id)
+        return report
+
     # One check per core. Not grading.default_workers: grading a class is not in the student bundle.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        reports = list(pool.map(lambda item: run_checks(item.id, folder), stale))
+        reports = list(pool.map(check, stale))
     for report in reports:
         state.record_report(report)
     state.save()

@@ -20,17 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-# Imported here so that the fork server pays for them once, not every worker.
-import fastapi  # noqa: F401
-import fastapi.testclient  # noqa: F401
-import httpx  # noqa: F401
-import pydantic  # noqa: F401
-import pytest
-
-import autograder.kit  # noqa: F401
-import autograder.kit.fixtures  # noqa: F401
-from autograder import guard, integrity, sandbox, screen  # noqa: F401
-from autograder.reporter import Reporter
+from autograder import sandbox
 
 PYTEST_ARGS = [
     "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:cov", "-p", "no:nbval",
@@ -78,6 +68,13 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
         send_bytes(data[:MAX_EVENT_BYTES])
 
     try:
+        # Already imported by the fork server (autograder.preload): these cost nothing here,
+        # and the grader, which imports this module for its dataclasses, never pays for them.
+        import pytest
+
+        from autograder import screen
+        from autograder.reporter import Reporter
+
         os.setpgrp()  # the grader kills the whole group: no child of the student's survives
         _close_inherited(conn.fileno())
         student_file = Path(spec.student_file)
@@ -101,6 +98,10 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
         ini.write_text("[pytest]\n", encoding="utf-8")
         sys.dont_write_bytecode = True
         _capture_output(spec.resources.output_bytes)
+        # No plugin from the environment's entry points (nbval, coverage, anyio...): the
+        # suites need none, scanning every installed package for them cost each worker,
+        # and the student's process gets no code the grader did not choose.
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         os.environ["TMPDIR"] = str(private_tmp)
         tempfile.tempdir = str(private_tmp)
         os.chdir(job)

@@ -144,6 +144,22 @@ def test_progress_rechecks_only_what_changed(tmp_path, monkeypatch):
     assert "✓ passes" in text
 
 
+def test_progress_reports_the_plan_and_each_check_as_it_ends(tmp_path):
+    """What the CLI's progress bar is fed: the number of stale items first, then one call
+    per item checked; nothing at all when nothing is stale."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    items = COURSE.items[:3]
+    for item in items:
+        shutil.copy(SOLUTIONS / item.filename, folder / item.filename)
+    plans, checked = [], []
+    progress.refresh(folder, on_plan=plans.append, on_checked=checked.append)
+    assert plans == [3]
+    assert sorted(checked) == sorted(item.id for item in items)
+    progress.refresh(folder, on_plan=plans.append, on_checked=checked.append)
+    assert plans == [3, 0] and len(checked) == 3
+
+
 def test_stub_progress_is_not_yet():
     state = progress.refresh(EXERCISES)
     assert all(not record.passed for record in state.checks.values())

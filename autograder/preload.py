@@ -1,0 +1,17 @@
+"""What the fork server imports once, so that no worker pays for it.
+
+Every worker is forked from the fork server (see :mod:`autograder.engine`), so whatever
+is imported here is already in memory when a worker starts: FastAPI, pytest, the suites'
+kit, and the grader's own in-worker modules. The grader process itself never imports
+this module: a student's ``workbook check`` does not load FastAPI twice.
+"""
+
+import fastapi  # noqa: F401
+import fastapi.testclient  # noqa: F401
+import httpx  # noqa: F401
+import pydantic  # noqa: F401
+import pytest  # noqa: F401
+
+import autograder.kit  # noqa: F401
+import autograder.kit.fixtures  # noqa: F401
+from autograder import guard, integrity, reporter, sandbox, screen, worker  # noqa: F401

@@ -505,17 +505,20 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
 
 
 @app.command()
-def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")]) -> None:
+def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")],
+            items: AssignmentItems = None, section: AssignmentSections = None) -> None:
     """(Instructors) Build the student bundle: lessons, stubs, public checks, the CLI."""
     bundle = _instructor("release")
     if out.suffix.lower() != ".zip":
         raise fail(f"{out} must end in .zip")
+    selected = _items(items, section) if items or section else None
     _check_outputs(out)
     try:
-        names = bundle.build(out)
+        names = bundle.build(out, items=selected)
     except OutputError as exc:
         raise fail(exc) from None
-    say(f"wrote {out}: {len(names)} files (no solutions, no hidden suites)")
+    which = "" if selected is None else f", the lessons and stubs of {len(selected)} item(s)"
+    say(f"wrote {out}: {len(names)} files{which} (no solutions, no hidden suites)")
 
 
 export = typer.Typer(help="(Instructors) Package the grader for another platform.", no_args_is_help=True)

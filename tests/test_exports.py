@@ -37,11 +37,11 @@ def check_gradescope_results(data: dict) -> None:
     assert abs(sum(t["score"] for t in data["tests"]) - data["score"]) < 1e-9
 
 
-def gradescope(tmp_path: Path, submission: dict[str, Path], *options: str) -> tuple[dict, list[str]]:
+def gradescope(tmp_path: Path, submission: dict[str, Path], *options: str) -> tuple[dict, list[str], str]:
     """Export with ``options`` and grade one submission as Gradescope does: the zip
     unpacked in ``/autograder/source``, the student's ``files`` (name: file to copy) in
     ``/autograder/submission``, ``run_autograder`` writing ``/autograder/results`` (all
-    under ``tmp_path``). Returns results.json and the zip's names."""
+    under ``tmp_path``). Returns results.json, the zip's names and what the export said."""
     out = tmp_path / "gradescope.zip"
     result = runner.invoke(app, ["export", "gradescope", str(out), *options])
     assert result.exit_code == 0, result.output
@@ -68,12 +68,12 @@ def gradescope(tmp_path: Path, submission: dict[str, Path], *options: str) -> tu
     assert f"grader: {root / 'source' / 'autograder' / 'cli.py'}\n" in log, log
     data = json.loads((root / "results" / "results.json").read_text())
     check_gradescope_results(data)
-    return data, names
+    return data, names, result.output
 
 
 def test_run_autograder_in_a_fake_autograder_tree(tmp_path):
     bob = {path.name: path for path in (SAMPLES / "bob").iterdir()}
-    data, names = gradescope(tmp_path, bob)
+    data, names, _ = gradescope(tmp_path, bob)
     assert {"setup.sh", "run_autograder", "pyproject.toml", "autograder/course.toml"} <= set(names)
     assert any(n.startswith("autograder/suites/hidden/") for n in names)
     by_name = {t["name"]: t for t in data["tests"]}
@@ -94,7 +94,9 @@ def test_a_sections_assignment_is_out_of_its_own_points(tmp_path):
     """The reference solutions get full marks out of the section's points; a file of
     another section, submitted too, is not graded, and no other item shows as failed."""
     answers = {item.filename: SOLUTIONS / item.filename for item in WEEK}
-    data, names = gradescope(tmp_path, {**answers, f"{ITEM}.py": SOLUTIONS / f"{ITEM}.py"}, "--section", SECTION)
+    data, names, said = gradescope(tmp_path, {**answers, f"{ITEM}.py": SOLUTIONS / f"{ITEM}.py"},
+                                   "--section", SECTION)
+    assert f"grading {len(WEEK)} item(s) for {POINTS} points" in said
     assert any(n.startswith("autograder/suites/hidden/") for n in names)
     assert data["score"] == POINTS == sum(t["max_score"] for t in data["tests"])
     assert data["output"].splitlines()[0] == f"{POINTS:g}/{POINTS:g} points"
@@ -107,7 +109,7 @@ def test_a_wrong_file_costs_its_item_only(tmp_path):
     """One item handed in as its unfinished stub: the assignment scores the others."""
     wrong, *right = WEEK
     files = {item.filename: SOLUTIONS / item.filename for item in right}
-    data, _ = gradescope(tmp_path, {**files, wrong.filename: EXERCISES / wrong.filename}, "--items",
+    data, _, _ = gradescope(tmp_path, {**files, wrong.filename: EXERCISES / wrong.filename}, "--items",
                          ",".join(item.id for item in WEEK))
     assert data["score"] == POINTS - wrong.points
     assert data["output"].splitlines()[0] == f"{POINTS - wrong.points:g}/{POINTS:g} points"
@@ -171,6 +173,17 @@ def test_github_classroom_assignment_grades_its_items_for_their_points(tmp_path,
     assert payload["max_score"] == POINTS + extra.points
     assert sum(t["score"] for t in payload["tests"]) == POINTS  # the extra item was not handed in
     assert {t["name"].split(":")[0] for t in payload["tests"]} == set(ids)
+
+
+def test_items_and_sections_are_repeatable_and_add_up(tmp_path):
+    result = runner.invoke(app, ["export", "github-classroom", str(tmp_path), "--grader", "x",
+                                 "--section", "auth", "--items", f"{ITEM},paths02_param_sources", "--section", SECTION,
+                                 "--items", "async02_async_vs_def"])
+    assert result.exit_code == 0, result.output
+    workflow = (tmp_path / ".github" / "workflows" / "classroom.yml").read_text()
+    ids = [i.id for i in COURSE.items
+           if i.section in ("auth", SECTION) or i.id in (ITEM, "async02_async_vs_def")]
+    assert f"--items {','.join(ids)} " in workflow
 
 
 def test_classroom_payload_decodes_to_the_reporters_shape(tmp_path):

@@ -58,12 +58,27 @@ def _instructor(name: str) -> ModuleType:
         raise fail(INSTRUCTOR_ONLY) from None
 
 
-def _items(ids: str | None) -> list[manifest.Item]:
+def _items(ids: str | list[str] | None, sections: list[str] | None = None) -> list[manifest.Item]:
+    """The items of ``--items`` (comma-separated, or repeated) and of ``--section``; all by default."""
     course = manifest.load()
+    values = [ids] if isinstance(ids, str) else ids or []
     try:
-        return course.select([i.strip() for i in ids.split(",") if i.strip()] if ids else None)
-    except manifest.UnknownItem as exc:
+        selected = course.select([i.strip() for v in values for i in v.split(",") if i.strip()] or None,
+                                 [s.strip() for s in sections or () if s.strip()] or None)
+    except (manifest.UnknownItem, manifest.UnknownSection) as exc:
         raise fail(str(exc)) from None
+    if not selected:  # an empty section: never read as "every item" further on
+        raise fail(f"no item in section {', '.join(sections or ())}")
+    return selected
+
+
+# An assignment: the options of the commands that hand out or grade one week's items.
+AssignmentItems = Annotated[Optional[list[str]], typer.Option(
+    "--items", metavar="ID[,ID...]",
+    help="Item ids, comma-separated or repeated (default: every item, or only --section's).")]
+AssignmentSections = Annotated[Optional[list[str]], typer.Option(
+    "--section", metavar="NAME",
+    help="Every item of a section (see `workbook list`); repeat it for more, add --items to it.")]
 
 
 @app.command("list")
@@ -507,17 +522,20 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
 
 
 @app.command()
-def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")]) -> None:
+def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")],
+            items: AssignmentItems = None, section: AssignmentSections = None) -> None:
     """(Instructors) Build the student bundle: lessons, stubs, public checks, the CLI."""
     bundle = _instructor("release")
     if out.suffix.lower() != ".zip":
         raise fail(f"{out} must end in .zip")
+    selected = _items(items, section) if items or section else None
     _check_outputs(out)
     try:
-        names = bundle.build(out)
+        names = bundle.build(out, items=selected)
     except OutputError as exc:
         raise fail(exc) from None
-    say(f"wrote {out}: {len(names)} files (no solutions, no hidden suites)")
+    which = "" if selected is None else f", the lessons and stubs of {len(selected)} item(s)"
+    say(f"wrote {out}: {len(names)} files{which} (no solutions, no hidden suites)")
 
 
 export = typer.Typer(help="(Instructors) Package the grader for another platform.", no_args_is_help=True)
@@ -525,18 +543,21 @@ app.add_typer(export, name="export")
 
 
 @export.command("gradescope")
-def export_gradescope(out: Annotated[Path, typer.Argument(help="The autograder zip to upload to Gradescope.")]
-                      ) -> None:
-    """Build a Gradescope autograder (setup.sh, run_autograder and the grader)."""
+def export_gradescope(out: Annotated[Path, typer.Argument(help="The autograder zip to upload to Gradescope.")],
+                      items: AssignmentItems = None, section: AssignmentSections = None) -> None:
+    """Build a Gradescope autograder (setup.sh, run_autograder and the grader) for one assignment."""
     exports = _instructor("exports")
     if out.suffix.lower() != ".zip" or not out.resolve().parent.is_dir():
         raise fail(f"cannot write {out}: give a .zip path in an existing folder")
+    selected = _items(items, section) if items or section else None
     _check_outputs(out)
     try:
-        names = exports.export_gradescope(out)
+        names = exports.export_gradescope(out, selected)
     except OutputError as exc:
         raise fail(exc) from None
-    say(f"wrote {out}: {len(names)} files; upload it as the assignment's autograder")
+    graded = selected or list(manifest.load().items)
+    say(f"wrote {out}: {len(names)} files, grading {len(graded)} item(s) for {sum(i.points for i in graded)} "
+        "points; upload it as the assignment's autograder")
 
 
 @export.command("github-classroom")
@@ -545,18 +566,19 @@ def export_classroom(
     grader: Annotated[str, typer.Option("--grader", help="pip requirement for this grader, hidden suites included "
                                                          "(e.g. a private git URL); the secret WORKBOOK_GRADER "
                                                          "overrides it.")],
-    items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
+    items: AssignmentItems = None,
+    section: AssignmentSections = None,
 ) -> None:
     """Write a GitHub Classroom workflow that grades each push and reports the points."""
     exports = _instructor("exports")
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
-    selected = _items(items)
+    selected = _items(items, section)
     try:
         target = exports.export_classroom(folder, selected, grader)
     except OutputError as exc:
         raise fail(exc) from None
-    say(f"wrote {target}")
+    say(f"wrote {target}: grading {len(selected)} item(s) for {sum(i.points for i in selected)} points")
 
 
 @app.command()

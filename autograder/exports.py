@@ -6,6 +6,9 @@ Both get the same results as our own gradebook, in their formats:
   with its own ``visibility`` (hidden-suite tests are shown once grades are published).
 * GitHub Classroom's grading reporter reads, per runner, a base64-encoded JSON payload
   (``{"version": 1, "status", "max_score", "tests": [...]}``) from ``<RUNNER>_RESULTS``.
+
+An export grades one assignment: the items it is given (a week's section, say), so that
+its total is out of their points and an item not handed out yet never shows as failed.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ GRADESCOPE_RUN = """#!/usr/bin/env bash
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 WORKBOOK="${WORKBOOK_COMMAND:-$ROOT/venv/bin/workbook}"
+# The assignment's items (empty: every item of the course).
+ITEMS="@ITEMS@"
 mkdir -p "$ROOT/results"
-"$WORKBOOK" grade "$ROOT/submission" --workers 2 --gradescope "$ROOT/results/results.json" > "$ROOT/results/log.txt" 2>&1
+"$WORKBOOK" grade "$ROOT/submission" --workers 2 ${ITEMS:+--items "$ITEMS"} --gradescope "$ROOT/results/results.json" > "$ROOT/results/log.txt" 2>&1
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then
   # The grader itself failed: say so as a visible zero, never a silent blank.
@@ -86,8 +91,17 @@ def classroom_payload(result: SubmissionResult) -> str:
     return base64.b64encode(json.dumps(payload).encode()).decode()
 
 
-def export_gradescope(out: Path) -> list[str]:
-    """A Gradescope autograder zip: setup.sh, run_autograder, and the course package."""
+def gradescope_run(items: list[manifest.Item] | None = None) -> str:
+    """``run_autograder`` grading ``items`` only (every item when None): an assignment is
+    out of its own points, and an item not handed out yet is never a failed test."""
+    return GRADESCOPE_RUN.replace("@ITEMS@", ",".join(i.id for i in items) if items is not None else "")
+
+
+def export_gradescope(out: Path, items: list[manifest.Item] | None = None) -> list[str]:
+    """A Gradescope autograder zip: setup.sh, run_autograder (grading ``items``, or every
+    item when None), and the course package."""
+    points = sum(i.points for i in (manifest.load().items if items is None else items))
+    which = "every item" if items is None else ", ".join(i.id for i in items)
     names = []
     with open_output(out, binary=True) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
 
@@ -99,9 +113,10 @@ def export_gradescope(out: Path) -> list[str]:
             names.append(name)
 
         add("setup.sh", GRADESCOPE_SETUP, executable=True)
-        add("run_autograder", GRADESCOPE_RUN, executable=True)
+        add("run_autograder", gradescope_run(items), executable=True)
         add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-        add("README.md", "The FastAPI Advanced workbook's autograder, packaged for Gradescope.\n")
+        add("README.md", "The FastAPI Advanced workbook's autograder, packaged for Gradescope.\n"
+                         f"It grades {which}: {points} points.\n")
         for path in sorted(PACKAGE.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())

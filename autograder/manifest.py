@@ -99,21 +99,35 @@ class Course:
                 return item
         raise UnknownItem(item_id)
 
-    def select(self, ids: list[str] | None) -> list[Item]:
-        """The items named in ``ids`` (course order kept), or all of them."""
-        if not ids:
+    def select(self, ids: list[str] | None, sections: list[str] | None = None) -> list[Item]:
+        """The items named in ``ids`` and every item of ``sections`` (course order kept), or
+        all of them when neither names anything: an assignment is a week's section, give
+        or take an item, so the two add up rather than narrow each other."""
+        if not ids and not sections:
             return list(self.items)
-        wanted = {self.item(i).id for i in ids}
-        return [item for item in self.items if item.id in wanted]
+        wanted = {self.item(i).id for i in ids or ()}
+        chosen = {self.section(s).id for s in sections or ()}
+        return [item for item in self.items if item.id in wanted or item.section in chosen]
 
     def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise UnknownSection(section_id, [s.id for s in self.sections])
 
 
 class UnknownItem(LookupError):
     def __init__(self, item_id: str) -> None:
         super().__init__(f"unknown item {item_id!r} (`workbook list` shows the items)")
         self.item_id = item_id
+
+
+class UnknownSection(LookupError):
+    """A section id the manifest does not have; the message names the ones it has (few)."""
+
+    def __init__(self, section_id: str, known: list[str]) -> None:
+        super().__init__(f"unknown section {section_id!r} (sections: {', '.join(known)})")
+        self.section_id = section_id
 
 
 def parse(text: str) -> Course:

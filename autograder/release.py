@@ -1,7 +1,10 @@
 """The student bundle: what students get, and nothing they must not see.
 
 Included: the lesson notebooks with outputs cleared, the exercise stubs, the package
-(CLI, kit, public suites, manifest), ``pyproject.toml`` and a README for students.
+(CLI, kit, public suites, manifest), ``pyproject.toml`` and a README for students. A
+bundle of some items (a week's section) holds only their notebooks and stubs: nothing
+of a week not handed out yet, and no stub to unpack over an earlier week's finished
+exercise. The package stays whole, so every command works as in the full bundle.
 Left out: the solutions, the hidden suites, the lesson sources, the samples, the
 project's tests and CI; and the instructor's side of the package (``INSTRUCTOR_ONLY``):
 the audit's equivalents and baseline say what each hidden suite deliberately lets
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.manifest import Item
 from autograder.outputs import open_output
 from autograder.paths import EXERCISES, NOTEBOOKS, PACKAGE, ROOT
 
@@ -52,8 +56,10 @@ def cleared(notebook_path: Path) -> str:
     return nbformat.writes(notebook)
 
 
-def build(out: Path, top: str = "fastapi-workbook") -> list[str]:
-    """Write the bundle to ``out``; return the names it holds."""
+def build(out: Path, top: str = "fastapi-workbook", items: list[Item] | None = None) -> list[str]:
+    """Write the bundle of ``items`` (every stub and notebook when None) to ``out``; return
+    the names it holds."""
+    handed_out = None if items is None else {item.id for item in items}
     names: list[str] = []
     with open_output(out, binary=True) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as bundle:
 
@@ -64,9 +70,11 @@ def build(out: Path, top: str = "fastapi-workbook") -> list[str]:
         add("README.md", (TEMPLATES / "README-student.md").read_text(encoding="utf-8"))
         add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
         for path in sorted(EXERCISES.glob("*.py")):
-            add(f"exercises/{path.name}", path.read_bytes())
+            if handed_out is None or path.stem in handed_out:
+                add(f"exercises/{path.name}", path.read_bytes())
         for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-            add(f"notebooks/{path.name}", cleared(path))
+            if handed_out is None or path.stem in handed_out:
+                add(f"notebooks/{path.name}", cleared(path))
         for path in _package_files():
             add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
     return names

@@ -257,6 +257,15 @@ def test_release_and_exports_refuse_a_fifo(tmp_path):
     assert_one_line_error(result, f"cannot write {workflow}: it is a FIFO (named pipe), not a regular file")
 
 
+@pytest.mark.parametrize("command", [("release", "x.zip"), ("export", "gradescope", "x.zip"),
+                                     ("export", "github-classroom", ".", "--grader", "x")], ids=" ".join)
+def test_an_assignment_of_an_unknown_item_or_section(command):
+    known = ", ".join(s.id for s in COURSE.sections)
+    assert_one_line_error(invoke(*command, "--section", "week9"), f"unknown section 'week9' (sections: {known})")
+    assert_one_line_error(invoke(*command, "--section", "paths", "--items", f"{ITEM},nope"), "unknown item 'nope'")
+    assert not os.listdir(".")  # nothing written
+
+
 # --- the isolation record -------------------------------------------------------------------
 
 RECORD = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}

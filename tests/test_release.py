@@ -62,6 +62,24 @@ def test_bundle_layout(texts):
     assert not [n for n in names if n.startswith("autograder/templates/")]
 
 
+def test_a_sections_bundle_holds_its_lessons_and_stubs_only(tmp_path, texts):
+    """A week's bundle: that section's notebooks and stubs, and the whole package as usual."""
+    from typer.testing import CliRunner
+
+    from autograder.cli import app
+
+    out = tmp_path / "week.zip"
+    result = CliRunner().invoke(app, ["release", str(out), "--section", "paths"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        names = {name.split("/", 1)[1] for name in archive.namelist()}
+    week = [i.id for i in COURSE.items if i.section == "paths"]
+    lessons = {n for n in names if n.startswith(("exercises/", "notebooks/"))}
+    assert lessons == {f"exercises/{i}.py" for i in week} | {f"notebooks/{i}.ipynb" for i in week}
+    everything = {name.split("/", 1)[1] for name in texts}
+    assert names - lessons == {n for n in everything if not n.startswith(("exercises/", "notebooks/"))}
+
+
 def test_notebook_outputs_are_cleared(texts):
     import nbformat
 

@@ -223,8 +223,8 @@ def render_html(results: list[SubmissionResult], items: list[Item], title: str =
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        items=items, sections=sections, rows=rows, stats=stats, flags=flags,
-        submissions=len(results), counting=COUNTING, pass_rate_svg=pass_rate_chart(stats), distribution_svg=distribution_chart(results),
+        items=items, sections=sections, rows=rows, stats=stats, flags=flags, submissions=len(results),
+        counting=COUNTING, pass_rate_svg=pass_rate_chart(stats), distribution_svg=distribution_chart(results),
         mean=(sum(r["pct"] for r in rows) / len(rows)) if rows else 0.0, isolation=isolation_line(isolation))
 
 

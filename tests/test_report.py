@@ -190,6 +190,11 @@ def css_rules(html: str) -> dict[str, dict[str, str]]:
     return rules
 
 
+def summaries(html: str) -> list[str]:
+    """What each ``<summary>`` holds, markup included, on one line."""
+    return [" ".join(markup.unescape(s).split()) for s in re.findall(r"<summary[^>]*>(.*?)</summary>", html, re.DOTALL)]
+
+
 def test_the_name_column_and_the_header_row_stick(page):
     """Scrolled across 41 items, the names stay in view; scrolled down, the item ids do."""
     html, parsed = page
@@ -215,8 +220,7 @@ def test_each_failure_table_is_a_closed_details(page):
     tables = [p for table, p in parsed.table_parents if table == "test-table"]
     assert len(tables) == 2 and all(p[-1] == "details" for p in tables)
     assert [attrs for tag, attrs in parsed.tags if tag == "details"] == [{}, {}]  # no "open"
-    summaries = [" ".join(markup.unescape(s).split()) for s in re.findall(r"<summary[^>]*>(.*?)</summary>", html, re.DOTALL)]
-    assert summaries == [f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
+    assert summaries(html) == [f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
                          f"<b>{OTHER.id}</b> — 2 of 3 submitted failed a test; most often <code>test_1</code> (2×)"]
 
 
@@ -243,7 +247,7 @@ def test_a_missing_file_is_counted_apart_and_alike_in_both_places():
     assert first["full marks"] == "33%" and first["mean score"] == "50%"  # alice; (10 + 5 + 0) of 3 × 10 points
     failed = [row[1][1] for row in parsed.rows["test-table"] if row and row[0][1] != "test"][:2]
     assert failed == ["1/3", "2/3"]  # out of the 3 submitted, as the Items table says: dave failed both
-    (summary, _) = [" ".join(markup.unescape(s).split()) for s in re.findall(r"<summary[^>]*>(.*?)</summary>", html, re.S)]
+    summary, _ = summaries(html)
     assert summary.endswith("— 2 of 3 submitted failed a test; most often <code>test_2</code> (2×); 1 missing")
     assert "1× SyntaxError: invalid syntax" in [row[2][1] for row in parsed.rows["test-table"] if row][1]
     stats = report.item_stats(a_class_with_a_missing_file(), ITEMS)[0]

@@ -3,21 +3,21 @@
 The same engine as grading, with the public suite: the student's code runs in a worker
 process with time limits, so an endless loop ends with a message, never a frozen
 terminal or kernel. Each check is reported on one line, with its task's hint on failure.
+
+A terminal (``workbook check``) prints those lines; a notebook shows the same report as
+an HTML table (``_repr_html_``): a box-drawn table in a ``<pre>`` wraps badly and cannot
+colour a cell. Every message reaches that HTML escaped: the student's code wrote it.
 """
 
 from __future__ import annotations
 
-import os
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from autograder import engine, manifest
 from autograder.manifest import Item
-from autograder.outputs import clean, plain
+from autograder.outputs import clean
 from autograder.paths import EXERCISES
 from autograder.results import ItemResult
 
@@ -58,31 +58,40 @@ class CheckReport:
     def __repr__(self) -> str:
         return "\n".join(self.lines())
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """Jupyter shows the rich table as HTML, and the plain lines as text."""
-        from rich.console import Console
-
-        console = Console(record=True, width=110, force_jupyter=False, file=open(os.devnull, "w"))  # noqa: SIM115
-        console.print(self)
-        html = console.export_html(inline_styles=True, code_format="<pre style='font-size:0.9em'>{code}</pre>")
-        console.file.close()
-        return {"text/plain": repr(self), "text/html": html}
-
-    def __rich__(self) -> Group | Table:
+    def _repr_html_(self) -> str:
+        """The report as an HTML table, for Jupyter; ``repr`` stays the plain lines."""
         r = self.result
         if r.status in ("missing", "import_error", "crashed") or not r.tests:
-            return Group(plain(f"✗ {self.file.name}: {r.message or r.status}", "bold red"))
-        grid = Table(title=plain(f"{self.item.id}: {self.item.title}"), show_lines=False)
-        for column in ("", "task", "check", "points", "message / hint"):
-            grid.add_column(column)
+            return (f'<p class="workbook-check" style="color:{_RED};font-weight:bold">'
+                    f"✗ {_escape(self.file.name)}: {_escape(r.message or r.status)}</p>")
+        rows = []
         for test in r.tests:
             ok = test.status == "passed"
-            detail = Text() if ok else plain(test.message) + "\n" + plain(f"hint: {self.item.hint(test.task)}")
-            grid.add_row(Text("✓", style="green") if ok else Text("✗", style="red"), str(test.task or ""),
-                         plain(test.description), f"{test.score:g}/{test.max_score:g}", detail)
+            detail = "" if ok else _escape(test.message)
+            hint = "" if ok else self.item.hint(test.task)
+            if hint:
+                detail += f'<br><span style="color:#555">hint: {_escape(hint)}</span>'
+            rows.append(f'<tr class="{"passed" if ok else "failed"}">'
+                        f'<td style="color:{_GREEN if ok else _RED};font-weight:bold">{"✓" if ok else "✗"}</td>'
+                        f"<td>{test.task or ''}</td><td{_LEFT}>{_escape(test.description)}</td>"
+                        f"<td>{test.score:g}/{test.max_score:g}</td><td{_LEFT}>{detail}</td></tr>")
         total = sum(t.max_score for t in r.tests)
-        grid.caption = f"{r.score:g}/{total:g} points"
-        return grid
+        verdict = ("all checks pass", _GREEN) if self.passed else ("keep going", _RED)
+        head = "".join(f"<th{_LEFT if name in ('check', 'message / hint') else ''}>{name}</th>"
+                       for name in ("", "task", "check", "points", "message / hint"))
+        return (f'<table class="workbook-check"><caption{_LEFT}><b>{_escape(self.item.id)}</b>: '
+                f"{_escape(self.item.title)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+                f'<tfoot><tr><td colspan="5"{_LEFT}><b>{r.score:g}/{total:g} points</b> · '
+                f'<span style="color:{verdict[1]}">{verdict[0]}</span></td></tr></tfoot></table>')
+
+
+_GREEN, _RED = "#2e7d32", "#c62828"
+_LEFT = ' style="text-align:left"'  # JupyterLab right-aligns table cells by default
+
+
+def _escape(text: object) -> str:
+    """Text for HTML: cleaned of control characters, then escaped (quotes too)."""
+    return html.escape(clean(text))
 
 
 def run_checks(item_id: str, folder: Path | None = None, limits: engine.Limits = engine.Limits(test=10, item=60)

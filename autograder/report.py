@@ -13,6 +13,16 @@ holding their settings, and print the values on the bars instead.
 
 Student text (names, messages, flags) reaches the page only through Jinja's escaping,
 after :func:`autograder.outputs.scrub` took out its control characters.
+
+Every count about an item follows one rule, stated on the page (:data:`COUNTING`): an
+item is *submitted* when its file was there. A missing file is counted apart, never as
+a submission nor as a failure; a file that was there but ran no test (an import error,
+a crash or a timeout before the tests) fails every test of the item, since it scored
+nothing on any. So the Items table's "submitted" is each failure table's denominator.
+
+The page is long for a class with many items: the score table scrolls inside its own
+box with its header row and name column sticky, and each item's failure table is a
+closed ``<details>`` whose summary says how many failed what. No script is needed.
 """
 
 from __future__ import annotations
@@ -38,6 +48,9 @@ from autograder.results import SubmissionResult
 TOP_MESSAGES = 3
 MESSAGE_CHARS = 240
 BUCKETS = [f"{low}–{low + 9}%" for low in range(0, 100, 10)] + ["100%"]
+COUNTING = ("Per item, “submitted” counts the submissions whose file was there; a missing file is counted only "
+            "under “missing”, and the percentages and the failure counts are out of the submitted ones "
+            "(a file that ran no test, from an import error, a crash or a timeout, fails every test).")
 
 _STYLE = Style(background="transparent", plot_background="#fafafa", foreground="#333", foreground_strong="#111",
                foreground_subtle="#888", colors=("#2e7d32", "#1565c0", "#c62828"),
@@ -68,22 +81,32 @@ class TestStats:
 @dataclass
 class ItemStats:
     item: Item
-    submissions: int = 0
+    submitted: int = 0  # the file was there (see COUNTING)
     full_marks: int = 0
     score: float = 0.0
     max_score: float = 0.0
     statuses: Counter = field(default_factory=Counter)
     flagged: int = 0
+    failing: int = 0  # submitted, and failed at least one test
     tests: dict[str, TestStats] = field(default_factory=dict)
 
     @property
+    def missing(self) -> int:
+        return self.statuses["missing"]
+
+    @property
     def pass_rate(self) -> float:
-        """The share of submissions with full marks on the item, in percent."""
-        return 100 * self.full_marks / self.submissions if self.submissions else 0.0
+        """The share of submitted files with full marks on the item, in percent."""
+        return 100 * self.full_marks / self.submitted if self.submitted else 0.0
 
     @property
     def failures(self) -> int:
         return sum(t.failures for t in self.tests.values())
+
+    @property
+    def most_failed(self) -> TestStats | None:
+        """The test failed most often (the first in suite order on a tie), if any failed."""
+        return max((t for t in self.tests.values() if t.failures), key=lambda t: t.failures, default=None)
 
     @property
     def mean(self) -> float:
@@ -97,29 +120,43 @@ def _short(text: str) -> str:
 
 
 def item_stats(results: list[SubmissionResult], items: list[Item]) -> list[ItemStats]:
+    """Each item's counts, under the one rule of :data:`COUNTING`."""
     stats = {item.id: ItemStats(item) for item in items}
+    ran_nothing: dict[str, list] = {item.id: [] for item in items}
     for submission in results:
         for r in submission.items:
             s = stats.get(r.id)
             if s is None:
                 continue
-            s.submissions += 1
+            s.statuses[r.status] += 1
+            s.flagged += bool(r.flags)
+            if r.status == "missing":
+                continue
+            s.submitted += 1
             s.full_marks += r.score == r.max_score
             s.score += r.score
             s.max_score += r.max_score
-            s.statuses[r.status] += 1
-            s.flagged += bool(r.flags)
-            if r.status != "graded" and not r.tests:
-                continue
+            s.failing += any(t.status != "passed" for t in r.tests) or (not r.tests and r.status != "graded")
+            if not r.tests:
+                ran_nothing[r.id].append(r)
             for t in r.tests:
                 test = s.tests.setdefault(t.name, TestStats(t.name, t.description))
                 test.description = test.description or t.description
-                test.runs += 1
-                test.statuses[t.status] += 1
-                if t.status != "passed":
-                    test.failures += 1
-                    test.messages[_short(t.message) or t.status] += 1
+                _count(test, t.status, t.message)
+    # A file that ran no test failed every test the others ran, with the reason it gave.
+    for item_id, unrun in ran_nothing.items():
+        for r in unrun:
+            for test in stats[item_id].tests.values():
+                _count(test, "timeout" if r.status == "timeout" else "error", r.message or STATUS_MARK[r.status])
     return list(stats.values())
+
+
+def _count(test: TestStats, status: str, message: str) -> None:
+    test.runs += 1
+    test.statuses[status] += 1
+    if status != "passed":
+        test.failures += 1
+        test.messages[_short(message) or status] += 1
 
 
 def distribution(results: list[SubmissionResult]) -> list[int]:
@@ -139,7 +176,7 @@ def pass_rate_chart(stats: list[ItemStats]) -> str:
     chart = pygal.Bar(style=_STYLE, js=[], disable_xml_declaration=True, width=960, height=380,
                       x_label_rotation=-50, range=(0, 100), print_values=len(stats) <= 12,
                       value_formatter=lambda v: f"{v:.0f}%", legend_at_bottom=True,
-                      title="Per item: full marks and mean score (% of submissions / points)")
+                      title="Per item: full marks and mean score (% of submitted files / points)")
     chart.x_labels = [s.item.id.split("_", 1)[0] for s in stats]
     chart.add("full marks", [round(s.pass_rate, 1) for s in stats])
     chart.add("mean score", [round(s.mean, 1) for s in stats])
@@ -186,8 +223,8 @@ def render_html(results: list[SubmissionResult], items: list[Item], title: str =
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        items=items, sections=sections, rows=rows, stats=stats, flags=flags,
-        submissions=len(results), pass_rate_svg=pass_rate_chart(stats), distribution_svg=distribution_chart(results),
+        items=items, sections=sections, rows=rows, stats=stats, flags=flags, submissions=len(results),
+        counting=COUNTING, pass_rate_svg=pass_rate_chart(stats), distribution_svg=distribution_chart(results),
         mean=(sum(r["pct"] for r in rows) / len(rows)) if rows else 0.0, isolation=isolation_line(isolation))
 
 

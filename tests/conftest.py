@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from autograder import manifest
 from autograder.engine import Limits
+from autograder.paths import EXERCISES, SAMPLES, SOLUTIONS
+from autograder.results import SubmissionResult
 
 COURSE = manifest.load()
 ITEM_IDS = [item.id for item in COURSE.items]
 
 # Generous per-test limits: the project's tests must pass on a loaded 2-core machine.
 SLOW_MACHINE = Limits(test=30, import_=30, item=300)
+# `make demo`'s class: the solutions, the stubs and the sample submissions.
+SAMPLE_NAMES = list(tomllib.loads((SAMPLES / "expected.toml").read_text(encoding="utf-8")))
+SAMPLE_PATHS = [SOLUTIONS, EXERCISES, *(SAMPLES / name for name in SAMPLE_NAMES)]
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +38,15 @@ def outside_the_repository(tmp_path_factory: pytest.TempPathFactory, monkeypatch
 @pytest.fixture(scope="session")
 def course() -> manifest.Course:
     return COURSE
+
+
+@pytest.fixture(scope="session")
+def graded_samples() -> list[SubmissionResult]:
+    """The samples graded once with the hidden suites (minutes on a loaded machine), for
+    every test that needs real results: their scores, and the report drawn from them."""
+    from autograder import grading
+
+    return grading.grade(SAMPLE_PATHS, list(COURSE.items), limits=SLOW_MACHINE)
 
 
 @pytest.fixture

@@ -172,10 +172,11 @@ def wait_until(page, shot: Path, predicate: str, what: str, timeout_s: int, **op
 
 
 def table_text(page, shot: Path, condition: str) -> str:
-    """Wait until the checks cell shows a table whose text meets ``condition``; answer its text."""
-    wait_until(page, shot, last_cell(f"!!last.querySelector('.jp-OutputArea-output') && ({condition})"),
-               "the checks cell rendered no such table", 300)
-    output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output").first
+    """Wait until the checks cell shows its HTML table (check()'s ``_repr_html_``, not text in
+    a ``<pre>``) and the text meets ``condition``; answer the table's text."""
+    wait_until(page, shot, last_cell(f"!!last.querySelector('.jp-OutputArea-output table.workbook-check') && "
+                                     f"({condition})"), "the checks cell rendered no such table", 300)
+    output = page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea-output table.workbook-check").first
     output.scroll_into_view_if_needed()
     return output.inner_text()
 

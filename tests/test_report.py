@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html as markup
 import io
 import json
 import os
+import re
 import unicodedata
 from html.parser import HTMLParser
 
@@ -60,6 +62,7 @@ class Page(HTMLParser):
         self.problems: list[str] = []
         self.text: list[str] = []
         self.rows: dict[str, list[list[tuple[dict, str]]]] = {}
+        self.table_parents: list[tuple[str, list[str]]] = []  # (table, the open elements around it)
         self._table: list[str] = []
         self._cell: tuple[dict, list[str]] | None = None
 
@@ -68,6 +71,7 @@ class Page(HTMLParser):
         self.tags.append((tag, attrs))
         if tag == "table":
             self._table.append(attrs.get("id") or attrs.get("class") or "")
+            self.table_parents.append((self._table[-1], list(self.stack)))
             self.rows.setdefault(self._table[-1], [])
         elif tag == "tr" and self._table:
             self.rows[self._table[-1]].append([])
@@ -165,12 +169,90 @@ def test_the_failure_counts_and_messages(page):
 
 def test_the_item_table_and_the_flag_list(page):
     _, parsed = page
+    assert [text for _, text in parsed.rows["item-table"][0]][2] == "submitted"
     items = {row[0][1]: [text for _, text in row] for row in parsed.rows["item-table"][1:]}
     assert items[FIRST.id][2:5] == ["3", "33%", "50%"]  # 3 submissions, 1 with full marks, 15/30 points
     assert items[OTHER.id][6] == "1"  # one import error
     assert items[FIRST.id][-1] == "⚑ 1"
     (flag_row,) = parsed.rows["flag-table"][1:]
     assert [text for _, text in flag_row] == [HOSTILE, FIRST.id, "⚑ canary passed: the reporting was tampered with"]
+
+
+def css_rules(html: str) -> dict[str, dict[str, str]]:
+    """The page's style sheet: each selector with its declarations (enough for our flat CSS)."""
+    (sheet,) = re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", sheet):
+        declarations = dict(part.split(":", 1) for part in body.split(";") if ":" in part)
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update(
+                {" ".join(k.split()): " ".join(v.split()) for k, v in declarations.items()})
+    return rules
+
+
+def summaries(html: str) -> list[str]:
+    """What each ``<summary>`` holds, markup included, on one line."""
+    return [" ".join(markup.unescape(s).split()) for s in re.findall(r"<summary[^>]*>(.*?)</summary>", html, re.DOTALL)]
+
+
+def test_the_name_column_and_the_header_row_stick(page):
+    """Scrolled across 41 items, the names stay in view; scrolled down, the item ids do."""
+    html, parsed = page
+    rules = css_rules(html)
+    name = rules["#score-table th.name"]
+    assert name["position"] == "sticky" and name["left"] == "0"
+    assert name["background"] == "#fff"  # opaque: the scrolled cells pass under it, unseen
+    assert rules["#score-table thead"]["position"] == "sticky" and rules["#score-table thead"]["top"] == "0"
+    assert rules["#score-table thead th.name"]["z-index"] > name["z-index"]  # the corner covers both
+    # Every row's first cell is the name cell, the header's too (it spans the item ids' row).
+    header, _, *rows = parsed.rows["score-table"]
+    assert all("name" in row[0][0].get("class", "").split() for row in (header, *rows))
+    assert header[0][0]["rowspan"] == "2"
+    # A sticky cell sticks within its nearest scrolling box: the table's own, scrolling both ways.
+    (parents,) = [p for table, p in parsed.table_parents if table == "score-table"]
+    box = [attrs for tag, attrs in parsed.tags if tag == "div" and "both" in attrs.get("class", "")]
+    assert parents[-1] == "div" and len(box) == 1 and rules[".scroll.both"]["overflow"] == "auto"
+    assert rules[".scroll.both"]["max-height"].endswith("vh")
+
+
+def test_each_failure_table_is_a_closed_details(page):
+    html, parsed = page
+    tables = [p for table, p in parsed.table_parents if table == "test-table"]
+    assert len(tables) == 2 and all(p[-1] == "details" for p in tables)
+    assert [attrs for tag, attrs in parsed.tags if tag == "details"] == [{}, {}]  # no "open"
+    assert summaries(html) == [f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
+                         f"<b>{OTHER.id}</b> — 2 of 3 submitted failed a test; most often <code>test_1</code> (2×)"]
+
+
+def a_class_with_a_missing_file() -> list[SubmissionResult]:
+    """carol handed in no file for FIRST; dave's did not import, so no test of it ran."""
+    return [*class_results()[:2],
+            SubmissionResult("carol", [ItemResult(FIRST.id, 0, 10, "missing", "first.py was not found"),
+                                       item(OTHER.id, ("passed", ""))]),
+            SubmissionResult("dave", [ItemResult(FIRST.id, 0, 10, "import_error", "SyntaxError: invalid syntax"),
+                                      item(OTHER.id, ("passed", ""))])]
+
+
+def test_a_missing_file_is_counted_apart_and_alike_in_both_places():
+    """The rule on the page: submitted = the file was there; missing is counted apart."""
+    html = report.render_html(a_class_with_a_missing_file(), ITEMS)
+    parsed = Page()
+    parsed.feed(html)
+    assert report.COUNTING in markup.unescape(html)
+    header, *rows = parsed.rows["item-table"]
+    columns = [text for _, text in header]
+    first = dict(zip(columns, [text for _, text in next(r for r in rows if r[0][1] == FIRST.id)]))
+    # alice, bob and dave had the file (dave's ran no test); carol did not.
+    assert (first["submitted"], first["missing"], first["import error"]) == ("3", "1", "1")
+    assert first["full marks"] == "33%" and first["mean score"] == "50%"  # alice; (10 + 5 + 0) of 3 × 10 points
+    failed = [row[1][1] for row in parsed.rows["test-table"] if row and row[0][1] != "test"][:2]
+    assert failed == ["1/3", "2/3"]  # out of the 3 submitted, as the Items table says: dave failed both
+    summary, _ = summaries(html)
+    assert summary.endswith("— 2 of 3 submitted failed a test; most often <code>test_2</code> (2×); 1 missing")
+    assert "1× SyntaxError: invalid syntax" in [row[2][1] for row in parsed.rows["test-table"] if row][1]
+    stats = report.item_stats(a_class_with_a_missing_file(), ITEMS)[0]
+    assert (stats.submitted, stats.missing, stats.failing) == (3, 1, 2)
+    assert {t.runs for t in stats.tests.values()} == {stats.submitted}
 
 
 def test_statistics():

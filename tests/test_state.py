@@ -82,7 +82,7 @@ def test_a_failing_check_shows_only_the_first_level(graduated, tmp_path):
     report = checks.run_checks(ITEM.id, EXERCISES)
     text = "\n".join(report.lines())
     assert "hint: the idea of task 1" in text and "the API of" not in text and "the code of" not in text
-    html = report._repr_mimebundle_()["text/html"]
+    html = report._repr_html_()
     assert "the idea of task 1" in html and "the code of" not in html
 
 
@@ -179,5 +179,5 @@ def test_an_endless_loop_in_the_exercise_ends_the_check_with_a_timeout(tmp_path,
     report = notebook.check(ITEM.id, folder)
     assert not report.passed
     assert {test.status for test in report.result.tests} == {"timeout"}
-    html = report._repr_mimebundle_()["text/html"]
+    html = report._repr_html_()
     assert "did not finish within 1 s" in html and f"0/{report.result.max_score:g} points" in html

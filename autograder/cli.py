@@ -23,13 +23,56 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from autograder import manifest
 from autograder.outputs import OutputError, check_output, clean, isolation_line, plain, write_output
 from autograder.sandbox import SandboxError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="FastAPI Advanced workbook: lessons, checks and the autograder.")
+
+class _UntypedFlags:
+    """A flag takes no value, so its help shows no type: typer 0.2x prints one for every
+    option, which reads ``--help <bool>``. An empty metavar is what it prints instead
+    (click never uses a flag's metavar otherwise)."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Command(_UntypedFlags, TyperCommand):
+    """A command whose usage line reads like any CLI's: ``ITEM``, ``[ITEM]...``,
+    ``SUBMISSION...`` (typer 0.2x writes a required argument ``{item}``, which reads as
+    a set of choices)."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                pieces.extend(param.get_usage_pieces(ctx))
+                continue
+            name = param.metavar or param.name.upper()
+            pieces.append((name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else ""))
+        return pieces
+
+
+class _Group(_UntypedFlags, TyperGroup):
+    """The ``workbook`` group itself: its ``--help`` without a type."""
+
+
+class _Typer(typer.Typer):
+    """Every command of this app is a :class:`_Command`, without a ``cls=`` at each one."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(cls=_Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+             help="FastAPI Advanced workbook: lessons, checks and the autograder.")
 console = Console()
 errors = Console(stderr=True)
 
@@ -111,7 +154,7 @@ def _sandbox_record(level: Isolation) -> dict:
 
 
 @app.command()
-def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook list` shows it.")],
+def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id, as `workbook list` shows it.")],
           path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
           isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
@@ -148,7 +191,7 @@ def _remember(report) -> None:
 
 
 @app.command()
-def hint(item: Annotated[str, typer.Argument(help="The item id.")],
+def hint(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
          show_all: Annotated[bool, typer.Option("--all", help="Show every level of every task's hint.")] = False,
          task: Annotated[Optional[int], typer.Option("--task", help="The task whose hint to show "
                                                      "(default: the first one your last check failed).")] = None,
@@ -186,7 +229,7 @@ def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder
 
 
 @app.command()
-def serve(item: Annotated[str, typer.Argument(help="The item id.")],
+def serve(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
           path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
           port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535,
                                                       help="Port (default: 8000, or the next free one).")] = None,
@@ -220,7 +263,8 @@ DEFAULT_DB = Path(".workbook") / "gradebook.sqlite"
 
 @app.command()
 def grade(
-    submissions: Annotated[list[Path], typer.Argument(help="Folders or .zip files, one per student.")],
+    submissions: Annotated[list[Path], typer.Argument(metavar="SUBMISSION",
+                                                      help="Folders or .zip files, one per student.")],
     items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,

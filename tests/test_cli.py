@@ -9,6 +9,7 @@ import os
 import zipfile
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from autograder.cli import app
@@ -161,6 +162,35 @@ def test_every_bad_archive_gives_one_line(tmp_path):
     twin = _zip(tmp_path / "[i]" / "solutions.zip", {f"{ITEM}.py": "x = 1"})
     assert_one_line_error(invoke("grade", SOLUTIONS, twin, "--items", ITEM, "--db", tmp_path / "g.sqlite"),
                           f"{SOLUTIONS} and {twin} are both named 'solutions'")
+
+
+# --- help that reads like any CLI's -----------------------------------------------------------
+
+# `export` and its commands are typer's own classes still (see autograder/cli.py, _Typer).
+OWN_COMMANDS = sorted(set(typer.main.get_command(app).commands) - {"export"})
+
+
+@pytest.mark.parametrize("command", ["", *OWN_COMMANDS])
+def test_help_shows_no_type_after_a_flag_and_no_braces_in_usage(command):
+    result = invoke(*([command] if command else []), "--help")
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output  # was `--help <bool>`, `--all <bool>`...
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage and "}" not in usage, usage
+
+
+@pytest.mark.parametrize(("command", "usage"), [("grade", "grade [OPTIONS] SUBMISSION..."),
+                                                ("hint", "hint [OPTIONS] ITEM"),
+                                                ("audit", "audit [OPTIONS] [ITEM]..."),
+                                                ("", "[OPTIONS] COMMAND [ARGS]...")])
+def test_usage_lines(command, usage):
+    output = invoke(*([command] if command else []), "--help").output
+    assert next(line for line in output.splitlines() if "Usage:" in line).rstrip().endswith(usage), output
+
+
+def test_a_missing_argument_is_named_by_its_metavar():
+    result = runner.invoke(app, ["grade"])
+    assert result.exit_code == 2 and "SUBMISSION..." in result.output and "'SUBMISSION'" in result.output
 
 
 def test_an_unknown_item_with_markup_is_one_line():

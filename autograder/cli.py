@@ -491,13 +491,20 @@ def audit(
         say(f"recorded {len(audits)} item(s) in {auditor.BASELINE}")
 
 
-def _audit_report(audits, elapsed: float, diffs: bool) -> None:
+#: The audit table's number columns: the header, and the short one a narrow terminal gets.
+AUDIT_COLUMNS = (("mutants", "mut"), ("invalid", "inv"), ("killed", "kill"), ("equivalent", "eqv"),
+                 ("survived", "surv"), ("score", "score"), ("worker s", "s"))
+
+
+def _audit_table(audits, title: str, short: bool):
+    """The audit's table. An item id is never cut (--diff, the equivalents file and
+    `workbook audit ITEM` all name it): ``short`` headers make room for it instead."""
     from rich.table import Table
 
-    auditor = _instructor("audit")
-    grid = Table(title=f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)")
-    for column in ("item", "mutants", "invalid", "killed", "equivalent", "survived", "score", "worker s"):
-        grid.add_column(column, justify="left" if column == "item" else "right")
+    grid = Table(title=title)
+    grid.add_column("item", no_wrap=True, min_width=max((len(a.item.id) for a in audits), default=len("total")))
+    for long, brief in AUDIT_COLUMNS:
+        grid.add_column(brief if short else long, justify="right")
 
     def row(name, total, invalid, killed, equivalent, survived, score, seconds, ok, style=None):
         mark = "" if ok else " ✗"
@@ -513,8 +520,22 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
     row("total", sum(a.total for a in audits), sum(a.invalid for a in audits), killed,
         sum(len(a.equivalent) for a in audits), survived, killed / (killed + survived) if killed + survived else 1.0,
         sum(a.seconds for a in audits), all(a.passed for a in audits), "bold")
+    return grid
+
+
+def _audit_report(audits, elapsed: float, diffs: bool) -> None:
+    auditor = _instructor("audit")
+    title = f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)"
+    grid = _audit_table(audits, title, short=False)
+    # CI's log is 80 columns wide: where the full headers do not fit, the short ones and a legend.
+    short = console.measure(grid, options=console.options.update_width(10_000)).maximum > console.width
+    if short:
+        grid = _audit_table(audits, title, short=True)
     console.print(grid)
-    console.print(f"wall time {elapsed / 60:.1f} min; \"worker s\" is the time the isolated workers spent "
+    (long_seconds, short_seconds) = AUDIT_COLUMNS[-1]
+    legend = "".join(f"{brief}: {long}; " for long, brief in AUDIT_COLUMNS[:-1] if brief != long) if short else ""
+    seconds = short_seconds if short else long_seconds
+    console.print(f"{legend}wall time {elapsed / 60:.1f} min; \"{seconds}\" is the time the isolated workers spent "
                   "grading each item's mutants and its unmutated control", highlight=False, soft_wrap=True)
     for found in audits:
         if found.control:

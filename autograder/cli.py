@@ -23,13 +23,56 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from autograder import manifest
 from autograder.outputs import OutputError, check_output, clean, isolation_line, plain, write_output
 from autograder.sandbox import SandboxError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="FastAPI Advanced workbook: lessons, checks and the autograder.")
+
+class _UntypedFlags:
+    """A flag takes no value, so its help shows no type: typer 0.2x prints one for every
+    option, which reads ``--help <bool>``. An empty metavar is what it prints instead
+    (click never uses a flag's metavar otherwise)."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Command(_UntypedFlags, TyperCommand):
+    """A command whose usage line reads like any CLI's: ``ITEM``, ``[ITEM]...``,
+    ``SUBMISSION...`` (typer 0.2x writes a required argument ``{item}``, which reads as
+    a set of choices)."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                pieces.extend(param.get_usage_pieces(ctx))
+                continue
+            name = param.metavar or param.name.upper()
+            pieces.append((name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else ""))
+        return pieces
+
+
+class _Group(_UntypedFlags, TyperGroup):
+    """The ``workbook`` group itself: its ``--help`` without a type."""
+
+
+class _Typer(typer.Typer):
+    """Every command of this app is a :class:`_Command`, without a ``cls=`` at each one."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(cls=_Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+             help="FastAPI Advanced workbook: lessons, checks and the autograder.")
 console = Console()
 errors = Console(stderr=True)
 
@@ -126,7 +169,7 @@ def _sandbox_record(level: Isolation) -> dict:
 
 
 @app.command()
-def check(item: Annotated[str, typer.Argument(help="The item id, as `workbook list` shows it.")],
+def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id, as `workbook list` shows it.")],
           path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
           isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
@@ -165,7 +208,7 @@ def _remember(report) -> None:
 
 
 @app.command()
-def hint(item: Annotated[str, typer.Argument(help="The item id.")],
+def hint(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
          show_all: Annotated[bool, typer.Option("--all", help="Show every level of every task's hint.")] = False,
          task: Annotated[Optional[int], typer.Option("--task", help="The task whose hint to show "
                                                      "(default: the first one your last check failed).")] = None,
@@ -218,7 +261,7 @@ def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder
 
 
 @app.command()
-def serve(item: Annotated[str, typer.Argument(help="The item id.")],
+def serve(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
           path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
           port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535,
                                                       help="Port (default: 8000, or the next free one).")] = None,
@@ -252,7 +295,8 @@ DEFAULT_DB = Path(".workbook") / "gradebook.sqlite"
 
 @app.command()
 def grade(
-    submissions: Annotated[list[Path], typer.Argument(help="Folders or .zip files, one per student.")],
+    submissions: Annotated[list[Path], typer.Argument(metavar="SUBMISSION",
+                                                      help="Folders or .zip files, one per student.")],
     items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
@@ -479,13 +523,20 @@ def audit(
         say(f"recorded {len(audits)} item(s) in {auditor.BASELINE}")
 
 
-def _audit_report(audits, elapsed: float, diffs: bool) -> None:
+#: The audit table's number columns: the header, and the short one a narrow terminal gets.
+AUDIT_COLUMNS = (("mutants", "mut"), ("invalid", "inv"), ("killed", "kill"), ("equivalent", "eqv"),
+                 ("survived", "surv"), ("score", "score"), ("worker s", "s"))
+
+
+def _audit_table(audits, title: str, short: bool):
+    """The audit's table. An item id is never cut (--diff, the equivalents file and
+    `workbook audit ITEM` all name it): ``short`` headers make room for it instead."""
     from rich.table import Table
 
-    auditor = _instructor("audit")
-    grid = Table(title=f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)")
-    for column in ("item", "mutants", "invalid", "killed", "equivalent", "survived", "score", "worker s"):
-        grid.add_column(column, justify="left" if column == "item" else "right")
+    grid = Table(title=title)
+    grid.add_column("item", no_wrap=True, min_width=max((len(a.item.id) for a in audits), default=len("total")))
+    for long, brief in AUDIT_COLUMNS:
+        grid.add_column(brief if short else long, justify="right")
 
     def row(name, total, invalid, killed, equivalent, survived, score, seconds, ok, style=None):
         mark = "" if ok else " ✗"
@@ -501,8 +552,22 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
     row("total", sum(a.total for a in audits), sum(a.invalid for a in audits), killed,
         sum(len(a.equivalent) for a in audits), survived, killed / (killed + survived) if killed + survived else 1.0,
         sum(a.seconds for a in audits), all(a.passed for a in audits), "bold")
+    return grid
+
+
+def _audit_report(audits, elapsed: float, diffs: bool) -> None:
+    auditor = _instructor("audit")
+    title = f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)"
+    grid = _audit_table(audits, title, short=False)
+    # CI's log is 80 columns wide: where the full headers do not fit, the short ones and a legend.
+    short = console.measure(grid, options=console.options.update_width(10_000)).maximum > console.width
+    if short:
+        grid = _audit_table(audits, title, short=True)
     console.print(grid)
-    console.print(f"wall time {elapsed / 60:.1f} min; \"worker s\" is the time the isolated workers spent "
+    (long_seconds, short_seconds) = AUDIT_COLUMNS[-1]
+    legend = "".join(f"{brief}: {long}; " for long, brief in AUDIT_COLUMNS[:-1] if brief != long) if short else ""
+    seconds = short_seconds if short else long_seconds
+    console.print(f"{legend}wall time {elapsed / 60:.1f} min; \"{seconds}\" is the time the isolated workers spent "
                   "grading each item's mutants and its unmutated control", highlight=False, soft_wrap=True)
     for found in audits:
         if found.control:

@@ -73,11 +73,22 @@ def rows(state: State, folder: Path | None = None) -> list[Row]:
     return out
 
 
+#: The most a section title takes: longer ones wrap (the course's longest is 68
+#: characters, which left a narrow terminal no room for the item ids).
+SECTION_WIDTH = 24
+#: The most a section's bar takes; it shrinks on a narrow terminal, an item id never does.
+BAR_WIDTH = 20
+
+
 def render(state: State, folder: Path | None = None) -> Group:
+    """The table, sized so that an item id is never cut (it is what the student types
+    next) from 80 columns on: the section title wraps and the bars shrink instead."""
     course = manifest.load()
     table = Table(title="Your progress (public checks)", header_style="bold")
-    for column in ("section", "item", "status", "checks"):
-        table.add_column(column)
+    table.add_column("section", max_width=SECTION_WIDTH)
+    table.add_column("item", no_wrap=True, min_width=max(len(item.id) for item in course.items))
+    table.add_column("status", no_wrap=True)
+    table.add_column("checks", max_width=BAR_WIDTH)
     all_rows = rows(state, folder)
     for section in course.sections:
         section_rows = [r for r in all_rows if r.item.section == section.id]
@@ -85,7 +96,7 @@ def render(state: State, folder: Path | None = None) -> Group:
             continue
         done = sum(1 for r in section_rows if r.record and r.record.passed)
         table.add_row(plain(section.title, "bold"), "", f"{done}/{len(section_rows)} pass",
-                      ProgressBar(total=len(section_rows), completed=done, width=20))
+                      ProgressBar(total=len(section_rows), completed=done))
         for row in section_rows:
             if row.record is None:
                 table.add_row("", plain(row.item.id), Text("not checked", style="dim"), "")

@@ -2,6 +2,11 @@
 
 The exercise is first imported in a separate process with a time limit, so a broken
 file gives the same one-line message as the checks instead of a uvicorn traceback.
+
+Reloading uses watchfiles (a dependency): uvicorn then waits on the kernel's file events
+instead of polling every .py file under the folder four times a second. It watches every
+``*.py`` there, the student's file included, so no ``reload_includes`` is passed: that
+option only repeated the default, and made uvicorn warn when watchfiles was missing.
 """
 
 from __future__ import annotations
@@ -64,5 +69,4 @@ def run(file: Path, module_name: str, host: str, port: int, reload: bool = True)
     import uvicorn
 
     uvicorn.run(f"{module_name}:app", host=host, port=port, reload=reload, app_dir=str(file.parent),
-                reload_dirs=[str(file.parent)] if reload else None, reload_includes=[file.name] if reload else None,
-                log_level="info")
+                reload_dirs=[str(file.parent)] if reload else None, log_level="info")

@@ -10,6 +10,7 @@ import os
 import zipfile
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from autograder.cli import app
@@ -162,6 +163,69 @@ def test_every_bad_archive_gives_one_line(tmp_path):
     twin = _zip(tmp_path / "[i]" / "solutions.zip", {f"{ITEM}.py": "x = 1"})
     assert_one_line_error(invoke("grade", SOLUTIONS, twin, "--items", ITEM, "--db", tmp_path / "g.sqlite"),
                           f"{SOLUTIONS} and {twin} are both named 'solutions'")
+
+
+# --- help that reads like any CLI's -----------------------------------------------------------
+
+# `export` and its commands are typer's own classes still (see autograder/cli.py, _Typer).
+OWN_COMMANDS = sorted(set(typer.main.get_command(app).commands) - {"export"})
+
+
+@pytest.mark.parametrize("command", ["", *OWN_COMMANDS])
+def test_help_shows_no_type_after_a_flag_and_no_braces_in_usage(command):
+    result = invoke(*([command] if command else []), "--help")
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output  # was `--help <bool>`, `--all <bool>`...
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage and "}" not in usage, usage
+
+
+@pytest.mark.parametrize(("command", "usage"), [("grade", "grade [OPTIONS] SUBMISSION..."),
+                                                ("hint", "hint [OPTIONS] ITEM"),
+                                                ("audit", "audit [OPTIONS] [ITEM]..."),
+                                                ("", "[OPTIONS] COMMAND [ARGS]...")])
+def test_usage_lines(command, usage):
+    output = invoke(*([command] if command else []), "--help").output
+    assert next(line for line in output.splitlines() if "Usage:" in line).rstrip().endswith(usage), output
+
+
+def test_a_missing_argument_is_named_by_its_metavar():
+    result = runner.invoke(app, ["grade"])
+    assert result.exit_code == 2 and "SUBMISSION..." in result.output and "'SUBMISSION'" in result.output
+
+
+def _audits():
+    """An audit of every item with CI-sized numbers: thousands of mutants, hours of worker time."""
+    from autograder import audit
+
+    def outcome(item, n, killed):
+        return audit.Outcome(audit.Mutant(f"{item.id}:{n}", "op", 1, "a mutant", ""), killed=killed)
+
+    return [audit.ItemAudit(item, "f", outcomes=[outcome(item, n, n % 9 != 0) for n in range(60)], seconds=9999.0)
+            for item in COURSE.items]
+
+
+@pytest.mark.parametrize("width", [80, 140])
+def test_the_audit_table_never_cuts_an_item_id(width, monkeypatch):
+    from rich.console import Console
+
+    from autograder import cli
+
+    with open(os.devnull, "w") as nowhere:
+        screen = Console(width=width, record=True, file=nowhere)
+        monkeypatch.setattr(cli, "console", screen)
+        cli._audit_report(_audits(), 600.0, diffs=False)
+    lines = screen.export_text().splitlines()
+    table = lines[:lines.index(next(line for line in lines if line.startswith("└"))) + 1]
+    cells = {cell.strip() for line in table for cell in line.split("│")}
+    assert [item.id for item in COURSE.items if item.id not in cells] == []
+    assert max(len(line) for line in table) <= width
+    header = next(line for line in table if "item" in line)
+    if width >= 140:  # room for the full headers
+        assert "equivalent" in header and "worker s" in header and "…" not in header
+    else:  # short headers, whole, and a legend that names them
+        assert "eqv" in header and "…" not in header
+        assert any(line.startswith("mut: mutants; inv: invalid;") for line in lines[len(table):])
 
 
 def test_an_unknown_item_with_markup_is_one_line():

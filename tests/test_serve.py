@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from autograder import serve
-from autograder.paths import SOLUTIONS
+from autograder.paths import EXERCISES, SOLUTIONS
 from tests.conftest import COURSE
 
 ITEM = COURSE.item("async01_why_async")
@@ -47,6 +48,50 @@ def test_serves_the_app_and_its_docs_on_loopback():
         process.terminate()
         output = process.communicate(timeout=30)[0]
     assert f"http://127.0.0.1:{port}/docs" in output
+
+
+def wait_for(url: str, process: subprocess.Popen, expected: object, deadline: float) -> object:
+    """Poll ``url`` until it answers ``expected`` JSON (or the deadline passes): the last answer."""
+    answer = None
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read()
+        try:
+            answer = httpx.get(url, timeout=2).json()
+        except (httpx.TransportError, ValueError):
+            answer = None
+        if answer == expected:
+            break
+        time.sleep(0.2)
+    return answer
+
+
+def test_saving_the_file_reloads_the_app(tmp_path):
+    stub = (EXERCISES / ITEM.filename).read_text(encoding="utf-8")
+    todo = '    raise NotImplementedError("dashboard() is not written yet")\n'
+    assert todo in stub
+    file = tmp_path / ITEM.filename
+    file.write_text(stub.replace(todo, '    return {"version": 1}\n'), encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/dashboard"
+    process = workbook("serve", ITEM.id, "--path", str(tmp_path), "--port", str(port))
+    try:
+        assert wait_for(url, process, {"version": 1}, time.monotonic() + 60) == {"version": 1}
+        file.write_text(stub.replace(todo, '    return {"version": 2}\n'), encoding="utf-8")
+        assert wait_for(url, process, {"version": 2}, time.monotonic() + 30) == {"version": 2}, \
+            "the app did not answer with the saved file's route within 30 s"
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C, as the banner says
+        output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
+    lines = output.splitlines()
+    assert any(line.endswith("using WatchFiles") for line in lines), output  # uvicorn's own reloader found it
+    # The only warning is uvicorn's note that it reloads: nothing about missing reload support.
+    warnings = [line for line in lines if line.startswith("WARNING")]
+    assert len(warnings) == 1 and f"detected changes in '{file.resolve()}'. Reloading" in warnings[0], output
+    # Stopped cleanly: each server process (the first, the reloaded one) finished, then the reloader.
+    started = [line for line in lines if "Started server process" in line]
+    assert len(started) == 2 and len([line for line in lines if "Finished server process" in line]) == 2, output
+    assert "Stopping reloader process" in lines[-1] and "Traceback" not in output
 
 
 def test_an_endless_import_is_stopped(tmp_path):

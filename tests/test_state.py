@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 
 import pytest
@@ -163,6 +164,36 @@ def test_progress_reports_the_plan_and_each_check_as_it_ends(tmp_path):
 def test_stub_progress_is_not_yet():
     state = progress.refresh(EXERCISES)
     assert all(not record.passed for record in state.checks.values())
+
+
+def rendered(renderable, width: int) -> list[str]:
+    """What a terminal ``width`` columns wide shows, as lines of plain text."""
+    from rich.console import Console
+
+    with open(os.devnull, "w") as nowhere:
+        screen = Console(width=width, record=True, file=nowhere)
+        screen.print(renderable)
+    return screen.export_text().splitlines()
+
+
+@pytest.mark.parametrize("width", [80, 100, 140])
+def test_the_progress_view_never_cuts_an_item_id(width):
+    """Every item id appears whole (it is what the student types next), in every state a
+    row can be in: checked and passing, checked and failing, not checked."""
+    state = State()
+    for n, item in enumerate(COURSE.items):
+        if n % 3:
+            state.record_check(item.id, EXERCISES / item.filename, n % 3 == 1, 12, 12 if n % 3 == 1 else 30)
+    lines = rendered(progress.render(state, EXERCISES), width)
+    cells = {cell.strip() for line in lines for cell in line.split("│")}
+    assert [item.id for item in COURSE.items if item.id not in cells] == []
+    assert max(len(line) for line in lines) <= width
+    assert "✓ passes" in cells and "✗ not yet" in cells and "not checked" in cells
+
+
+def test_a_long_section_title_wraps_instead_of_widening_the_table():
+    header = next(line for line in rendered(progress.render(State(), EXERCISES), 140) if "section" in line)
+    assert len(header.split("┃")[1]) <= progress.SECTION_WIDTH + 2  # the column and its padding
 
 
 def test_an_endless_loop_in_the_exercise_ends_the_check_with_a_timeout(tmp_path, monkeypatch):

@@ -32,6 +32,17 @@ def test_every_task_has_a_public_check(item_id):
 
 
 @pytest.mark.parametrize("item_id", ITEM_IDS)
+def test_hints_and_checks_name_the_same_tasks(item_id):
+    """``workbook hint`` names tasks 1 to N (one per ``hints`` entry) and ``workbook check``
+    reports the tasks of the public checks' markers: the two sets are one, so a hint never
+    names a task the student cannot see checked, and a failing check always has a hint."""
+    item = COURSE.item(item_id)
+    hinted, checked = set(range(1, item.tasks + 1)), teaching.checked_tasks(item_id, "public")
+    assert hinted == checked, (f"{item_id}: hinted but never checked {sorted(hinted - checked)}, "
+                               f"checked without a hint {sorted(checked - hinted)}")
+
+
+@pytest.mark.parametrize("item_id", ITEM_IDS)
 def test_hints_graduate(item_id):
     """Every task's hint has at least 2 levels, and its first level holds no code:
 

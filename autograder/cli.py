@@ -603,7 +603,7 @@ def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. wor
     say(f"wrote {out}: {len(names)} files{which} (no solutions, no hidden suites)")
 
 
-export = typer.Typer(help="(Instructors) Package the grader for another platform.", no_args_is_help=True)
+export = _Typer(cls=_Group, help="(Instructors) Package the grader for another platform.", no_args_is_help=True)
 app.add_typer(export, name="export")
 
 

@@ -7,7 +7,7 @@ sentence the check wrote ("GET /books/999 answered 200; a missing book must be 4
 
 from __future__ import annotations
 
-import asyncio
+import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -47,7 +47,8 @@ def describe(exc: BaseException, student_file: Path | None = None) -> str:
         at = f" ({name}, line {where})" if where and name else ""
         return shorten(f"your code called sys.exit({exc.code!r}){at}; a web app must never exit")
     text = shorten(str(exc))
-    if isinstance(exc, asyncio.CancelledError) and not text:
+    asyncio = sys.modules.get("asyncio")  # not imported here: only loaded code can raise it
+    if asyncio is not None and isinstance(exc, asyncio.CancelledError) and not text:
         text = "the request was cancelled (a KeyboardInterrupt or a cancelled task in your code?)"
     head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     if "coroutine" in text and ("serializ" in text.lower() or "not iterable" in text or "subscriptable" in text):

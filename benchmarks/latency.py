@@ -8,7 +8,9 @@
     JupyterLab does): the first call starts the kernel's fork server, the later ones
     reuse it; the median of ``--runs`` calls from the second on (target at most 0.5 s).
     Each call reads the file fresh from disk and runs in a worker with the grader's
-    isolation, exactly as the first does.
+    isolation, exactly as the first does;
+(p) the first `workbook progress` with a new state file: every item checked, in
+    parallel (target under 10 s), on the stubs a new student has and on the solutions.
 
 Both check the reference solution (every check runs; a stub fails faster). Figures for
 the notes and the README; never asserted in tests.
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import manifest  # noqa: E402
-from autograder.paths import SOLUTIONS  # noqa: E402
+from autograder.paths import EXERCISES, SOLUTIONS  # noqa: E402
 
 WORKBOOK = Path(sys.executable).with_name("workbook")
 
@@ -73,6 +75,17 @@ def notebook(item: manifest.Item, folder: Path, runs: int, env: dict[str, str]) 
     return spent
 
 
+def first_progress(folder: Path, runs: int, env: dict[str, str], state: Path) -> list[float]:
+    spent = []
+    for _ in range(runs):
+        state.unlink(missing_ok=True)
+        start = time.perf_counter()
+        subprocess.run([str(WORKBOOK), "progress", "--path", str(folder)], cwd=ROOT, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        spent.append(time.perf_counter() - start)
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--item", default="async01_why_async")
@@ -87,11 +100,17 @@ def main() -> None:
         env = {**os.environ, "WORKBOOK_STATE": str(Path(tmp) / "state.json")}
         t = terminal(item, folder, args.runs, env)
         n = notebook(item, folder, args.runs, env)
+        state = Path(tmp) / "state.json"
+        stubs = first_progress(EXERCISES, 3, env, state)
+        solved = first_progress(SOLUTIONS, 3, env, state)
+        items = len(manifest.load().items)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; item {item.id}; median of {args.runs}")
     print(f"(t) workbook check in a terminal: {statistics.median(t):.2f} s (min {min(t):.2f}, max {max(t):.2f}; "
           "target at most 1.2 s)")
     print(f"(n) check() in a notebook: first call {n[0]:.2f} s, then {statistics.median(n[1:]):.2f} s "
           f"(min {min(n[1:]):.2f}, max {max(n[1:]):.2f}; target at most 0.5 s from the second call)")
+    print(f"(p) the first workbook progress, {items} items: {statistics.median(stubs):.1f} s on the stubs, "
+          f"{statistics.median(solved):.1f} s on the solutions (median of 3; target under 10 s)")
 
 
 if __name__ == "__main__":

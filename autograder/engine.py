@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import canary, channel, sandbox, worker, workspace
+from autograder import warm as warm_server
 from autograder.manifest import Item
 from autograder.messages import MAX_LENGTH
 from autograder.paths import PACKAGE, ROOT, SOLUTIONS, SUITES, suite_file
@@ -62,10 +63,7 @@ IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crash
 @cache
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    # "__main__": the fork server imports the program's main module once (the `workbook`
-    # script, a benchmark), so a worker does not run it again before its own work; each
-    # did, and the `workbook` script imported the whole CLI into every worker.
-    ctx.set_forkserver_preload(["__main__", "autograder.preload"])
+    ctx.set_forkserver_preload(warm_server.PRELOAD)
     return ctx
 
 
@@ -73,7 +71,7 @@ def warm() -> None:
     """Start the fork server now: its imports (FastAPI, pytest, the kit) then overlap the
     caller's own start-up instead of following it. Idempotent; workers need not call it."""
     _context()
-    forkserver.ensure_running()
+    warm_server.start()
 
 
 def _protected() -> tuple[Path, ...]:

@@ -129,3 +129,14 @@ def test_canaries_run_when_every_real_test_was_graded_before(tmp_path):
     attempt = engine._run_worker(ITEM, spec, LIMITS, time.monotonic() + LIMITS.item, channel.Budget())
     assert attempt.ended == "done" and not attempt.void
     assert {name: outcome["status"] for name, outcome in attempt.results.items()} == dict.fromkeys(canaries, "failed")
+
+
+def test_no_plugin_from_the_environment_runs_in_a_worker(tmp_path):
+    """pytest's plugin autoload is off in workers: anyio's plugin (an entry point of this
+    environment) is not imported beside the student's code, and the suite still passes."""
+    probe = ("import os as _os, sys as _sys\n"
+             "assert _os.environ.get('PYTEST_DISABLE_PLUGIN_AUTOLOAD') == '1', 'autoload is on'\n"
+             "assert 'anyio.pytest_plugin' not in _sys.modules, 'a plugin from an entry point was loaded'\n")
+    result = grade(tmp_path, at_import(probe))
+    assert result.status == "graded", result.message
+    assert result.score == result.max_score == ITEM.points

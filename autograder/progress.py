@@ -55,8 +55,11 @@ def refresh(folder: Path | None = None, state: State | None = None,
             on_checked(item.id)
         return report
 
-    # One check per core. Not grading.default_workers: grading a class is not in the student bundle.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    # Two checks per core: many checks wait more than they compute (an endpoint's sleep, a
+    # concurrency probe), so one per core left the cores idle (all 41 solutions: 14.5 s
+    # with one per core, 9.9 s with two). Not grading.default_workers: grading a class is
+    # not in the student bundle.
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
         reports = list(pool.map(check, stale))
     for report in reports:
         state.record_report(report)

@@ -10,18 +10,16 @@ import sys
 
 
 def main() -> None:
+    # Imported here, not at the top: multiprocessing runs this module again in every worker
+    # (as ``__mp_main__``), where nothing but its definitions should cost anything.
+    from autograder import warm
+
     args = sys.argv[1:]
-    if args and args[0] in _warm().COMMANDS and "--help" not in args:
-        _warm().start()
+    if args and args[0] in warm.COMMANDS and "--help" not in args:
+        warm.start()
     from autograder.cli import main as cli
 
     cli()
-
-
-def _warm():
-    from autograder import warm
-
-    return warm
 
 
 if __name__ == "__main__":

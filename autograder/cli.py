@@ -173,10 +173,11 @@ def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id,
           path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
           isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
+    from autograder import warm
     from autograder.checks import run_checks
-    from autograder.engine import Limits, warm
+    from autograder.engine import Limits
 
-    warm()
+    warm.start()  # already started by the `workbook` entry point; not when called in-process
 
     try:
         manifest.load().item(item)

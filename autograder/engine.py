@@ -33,8 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from autograder import canary, channel, sandbox, worker, workspace
-from autograder import warm as warm_server
+from autograder import canary, channel, sandbox, warm, worker, workspace
 from autograder.manifest import Item
 from autograder.messages import MAX_LENGTH
 from autograder.paths import PACKAGE, ROOT, SOLUTIONS, SUITES, suite_file
@@ -63,15 +62,8 @@ IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crash
 @cache
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(warm_server.PRELOAD)
+    ctx.set_forkserver_preload(warm.PRELOAD)
     return ctx
-
-
-def warm() -> None:
-    """Start the fork server now: its imports (FastAPI, pytest, the kit) then overlap the
-    caller's own start-up instead of following it. Idempotent; workers need not call it."""
-    _context()
-    warm_server.start()
 
 
 def _protected() -> tuple[Path, ...]:

@@ -18,7 +18,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from autograder import engine, manifest
+from autograder import manifest, warm
 from autograder.checks import CheckReport, run_checks
 from autograder.outputs import plain
 from autograder.paths import EXERCISES
@@ -47,7 +47,7 @@ def refresh(folder: Path | None = None, state: State | None = None,
         on_plan(len(stale))
     if not stale:
         return state
-    engine.warm()
+    warm.start()
 
     def check(item: manifest.Item) -> CheckReport:
         report = run_checks(item.id, folder)

@@ -53,7 +53,7 @@ test: setup
 # anyio 4.x's renamed BlockingPortal): deprecation warnings are not this leg's subject.
 test-min: $(BIN_MIN)/workbook
 	$(BIN_MIN)/python .ci/min_versions.py --check
-	WORKBOOK_STATE=$$(mktemp -d)/state.json $(BIN_MIN)/python -m pytest tests/test_items.py tests/test_testgrader.py -p no:cacheprovider \
+	WORKBOOK_STATE=$$(mktemp -d)/state.json $(BIN_MIN)/python -m pytest tests/course/test_items.py tests/kit/test_testgrader.py -p no:cacheprovider \
 		-q -W "ignore::DeprecationWarning" -k "solution_scores_full_marks_on_hidden_suite or stub_imports_and_scores_zero or testgrader"
 
 build: setup

@@ -4,7 +4,7 @@ Errors the user can fix (an unknown item, a missing path, a broken zip) print on
 and exit 2; they never show a traceback.
 
 Nothing from a submission, a path or the manifest is printed as Rich markup: ``fail``
-and ``say`` print plain text (through :func:`autograder.outputs.clean`), and tables
+and ``say`` print plain text (through :func:`autograder.safe.clean`), and tables
 get :class:`rich.text.Text` cells. The instructor's modules (grading, store, reports,
 exports, audit, build) are imported inside their commands through ``_instructor``,
 since the student bundle leaves them out.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
@@ -26,8 +27,9 @@ from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from autograder import manifest
-from autograder.outputs import OutputError, check_output, clean, isolation_line, plain, write_output
-from autograder.sandbox import SandboxError
+from autograder.safe import OutputError, check_output, clean, isolation_line, plain, write_output
+from autograder.sandbox import limits
+from autograder.sandbox.confine import SandboxError
 
 
 class _UntypedFlags:
@@ -156,13 +158,18 @@ IsolationOption = Annotated[Isolation, typer.Option(
     "--isolation", case_sensitive=False,
     help="strict: refuse to run without every sandbox layer; auto: every layer the kernel offers, "
          "saying which are missing; off: none (debugging a suite).")]
+# The graded run's wall-time limits; their defaults are autograder.sandbox.limits'.
+TestTimeout = Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")]
+ImportTimeout = Annotated[float, typer.Option("--import-timeout", min=0.1,
+                                              help="Seconds to import the student's module.")]
+ItemTimeout = Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per item (per mutant, in the audit).")]
 
 
 def _sandbox_record(level: Isolation) -> dict:
     """Ask the kernel which layers a worker gets; under strict, refuse when one is missing."""
-    from autograder import sandbox
+    from autograder.sandbox import confine
 
-    record = sandbox.probe(level.value)
+    record = confine.probe(level.value)
     if level is Isolation.strict and (record.get("error") or record.get("missing")):
         raise fail(f"--isolation strict: {isolation_line(record).removeprefix('isolation: ')}")
     return record
@@ -173,10 +180,8 @@ def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id,
           path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
           isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
-    from autograder import warm
-    from autograder.checks import run_checks
-    from autograder.engine import Limits
-
+    from autograder.sandbox import warm
+    from autograder.student.check import run_checks
     warm.start()  # already started by the `workbook` entry point; not when called in-process
 
     try:
@@ -187,7 +192,7 @@ def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id,
         raise fail(f"no such folder: {path}")
     _sandbox_record(isolation)
     try:
-        report = run_checks(item, path, Limits(test=10, item=60, isolation=isolation.value))
+        report = run_checks(item, path, replace(limits.CHECK_LIMITS, isolation=isolation.value))
     except SandboxError as exc:
         raise fail(exc) from None
     _remember(report)
@@ -198,7 +203,7 @@ def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id,
 
 def _remember(report) -> None:
     """Record a check in the student's progress file (never fails the command)."""
-    from autograder.state import State
+    from autograder.student.state import State
 
     try:
         state = State.load()
@@ -216,7 +221,7 @@ def hint(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id."
          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None
          ) -> None:
     """Show the next level of a task's hint: the idea first, then the API, then code."""
-    from autograder import hints
+    from autograder.student import hints
 
     try:
         found = manifest.load().item(item)
@@ -237,8 +242,8 @@ def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder
              refresh: Annotated[bool, typer.Option("--refresh/--no-refresh",
                                                    help="Re-check items whose file changed.")] = True) -> None:
     """Show which items pass their public checks, by section."""
-    from autograder import progress as tracker
-    from autograder.state import State
+    from autograder.student import progress as tracker
+    from autograder.student.state import State
 
     if path is not None and not path.is_dir():
         raise fail(f"no such folder: {path}")
@@ -268,8 +273,8 @@ def serve(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.
                                                       help="Port (default: 8000, or the next free one).")] = None,
           reload: Annotated[bool, typer.Option("--reload/--no-reload", help="Restart on save.")] = True) -> None:
     """Run your app with uvicorn on 127.0.0.1, reloading on save; try it at /docs."""
-    from autograder import serve as server
     from autograder.paths import EXERCISES
+    from autograder.student import serve as server
 
     try:
         found = manifest.load().item(item)
@@ -307,8 +312,9 @@ def grade(
     regrade: Annotated[bool, typer.Option("--regrade", help="Grade everything again, even what is stored.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
-    test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
-    item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per item.")] = 120.0,
+    test_timeout: TestTimeout = limits.TEST_SECONDS,
+    import_timeout: ImportTimeout = limits.IMPORT_SECONDS,
+    item_timeout: ItemTimeout = limits.ITEM_SECONDS,
     gradescope: Annotated[Optional[Path], typer.Option("--gradescope",
                                                        help="Write Gradescope's results.json (one submission).")] = None,
     classroom: Annotated[Optional[Path], typer.Option("--github-classroom",
@@ -316,10 +322,9 @@ def grade(
     isolation: IsolationOption = Isolation.auto,
 ) -> None:
     """Grade submissions with the hidden suites and print the gradebook."""
-    from autograder.engine import Limits
     from autograder.paths import SUITES
 
-    grading, stored, submitted = _instructor("grading"), _instructor("store"), _instructor("submissions")
+    grading, stored, submitted = _instructor("grading.batch"), _instructor("grading.store"), _instructor("grading.submissions")
     if not (SUITES / "hidden").is_dir():
         raise fail("this copy of the course has no hidden suites (it is a student bundle): grading is for instructors")
     selected = _items(items)
@@ -344,15 +349,15 @@ def grade(
                     bar.advance(task)
 
             results = grading.grade(submissions, selected, workers=workers,
-                                    limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout,
-                                                  isolation=isolation.value),
+                                    limits=limits.Limits(test=test_timeout, import_=import_timeout,
+                                                         item=item_timeout, isolation=isolation.value),
                                     store=store, regrade=regrade, on_plan=on_plan, on_item=on_item)
     except (submitted.SubmissionError, stored.StoreError, SandboxError) as exc:
         raise fail(exc) from None
     say(f"graded {tally['graded']}, reused {tally['reused']} (store: {db})")
     _write(results, selected, json_out, csv_out, html_out, record)
     if gradescope or classroom:
-        exports = _instructor("exports")
+        exports = _instructor("outputs.platforms")
         try:
             if gradescope:
                 write_output(gradescope, json.dumps(exports.gradescope_results(results[0], record), indent=2)
@@ -375,8 +380,8 @@ def report(
                                                                  "item in the store).")] = None,
 ) -> None:
     """(Instructors) Print the gradebook and write its exports from the store, without grading."""
-    stored = _instructor("store")
-    _instructor("gradebook")
+    stored = _instructor("grading.store")
+    _instructor("outputs.gradebook")
     if not db.is_file():
         raise fail(f"no gradebook at {db} (`workbook grade` writes one; --db names another)")
     _check_outputs(json_out, csv_out, html_out)
@@ -410,8 +415,15 @@ def _progress(quiet: bool, unit: str = "items"):
     """A progress bar on standard error, or nothing (``None``) when quiet or not a terminal."""
     from contextlib import nullcontext
 
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
     from rich.text import Text
 
     class Rate(ProgressColumn):
@@ -427,7 +439,7 @@ def _progress(quiet: bool, unit: str = "items"):
 def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_out: Path | None,
            isolation: dict | None = None) -> None:
     """The table (and the isolation line), then each export asked for."""
-    gradebook = _instructor("gradebook")
+    gradebook = _instructor("outputs.gradebook")
     gradebook.print_table(results, selected, console, isolation)
     try:
         if json_out:
@@ -437,7 +449,7 @@ def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_
             gradebook.write_csv(results, selected, csv_out)
             say(f"CSV gradebook: {csv_out}")
         if html_out:
-            _instructor("report").write_html(results, selected, html_out, isolation)
+            _instructor("outputs.report").write_html(results, selected, html_out, isolation)
             say(f"HTML report: {html_out}")
     except OutputError as exc:
         raise fail(exc) from None
@@ -457,16 +469,15 @@ def audit(
                                                                  "change.")] = False,
     diffs: Annotated[bool, typer.Option("--diff", help="Show each survivor as a diff of the solution.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    test_timeout: Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")] = 10.0,
-    item_timeout: Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per mutant.")] = 120.0,
+    test_timeout: TestTimeout = limits.TEST_SECONDS,
+    import_timeout: ImportTimeout = limits.IMPORT_SECONDS,
+    item_timeout: ItemTimeout = limits.ITEM_SECONDS,
     isolation: IsolationOption = Isolation.auto,
 ) -> None:
     """(Authors) Mutation-test the hidden suites: every mutant of a reference solution must fail its suite."""
     import time
 
-    from autograder.engine import Limits
-
-    auditor = _instructor("audit")
+    records, runner = _instructor("audit.records"), _instructor("audit.runner")
     from autograder.paths import SUITES
 
     if not (SUITES / "hidden").is_dir():
@@ -479,15 +490,15 @@ def audit(
         if mark_pending:
             if not item_ids:
                 raise fail("--pending needs the item ids to record as not audited yet")
-            auditor.record_pending(selected)
-            say(f"recorded {len(selected)} item(s) as not audited yet in {auditor.BASELINE}")
+            records.record_pending(selected)
+            say(f"recorded {len(selected)} item(s) as not audited yet in {records.BASELINE}")
             return
         if changed:
-            waiting = auditor.pending(selected)
+            waiting = records.pending(selected)
             unchanged = len(selected)
-            selected = auditor.changed(selected)
+            selected = records.changed(selected)
             unchanged -= len(selected)
-            say(f"audit --changed: {len(selected)} item(s) differ from {auditor.BASELINE.name}, "
+            say(f"audit --changed: {len(selected)} item(s) differ from {records.BASELINE.name}, "
                 f"{unchanged} unchanged")
             if waiting:
                 say(f"not audited yet (unchanged since recorded as pending): {', '.join(i.id for i in waiting)}")
@@ -507,10 +518,10 @@ def audit(
                 if bar is not None and task is not None:
                     bar.advance(task)
 
-            audits = auditor.audit(selected, workers=workers, on_plan=on_plan, on_mutant=on_mutant,
-                                   limits=Limits(test=test_timeout, import_=test_timeout, item=item_timeout,
-                                                 isolation=isolation.value))
-    except (auditor.AuditError, SandboxError) as exc:
+            audits = runner.audit(selected, workers=workers, on_plan=on_plan, on_mutant=on_mutant,
+                                   limits=limits.Limits(test=test_timeout, import_=import_timeout,
+                                                        item=item_timeout, isolation=isolation.value))
+    except (records.AuditError, SandboxError) as exc:
         raise fail(str(exc)) from None
     elapsed = time.monotonic() - started
     _audit_report(audits, elapsed, diffs)
@@ -520,8 +531,8 @@ def audit(
     if passed < len(audits):
         raise typer.Exit(1)
     if record:
-        auditor.record(audits)
-        say(f"recorded {len(audits)} item(s) in {auditor.BASELINE}")
+        records.record(audits)
+        say(f"recorded {len(audits)} item(s) in {records.BASELINE}")
 
 
 #: The audit table's number columns: the header, and the short one a narrow terminal gets.
@@ -557,8 +568,10 @@ def _audit_table(audits, title: str, short: bool):
 
 
 def _audit_report(audits, elapsed: float, diffs: bool) -> None:
-    auditor = _instructor("audit")
-    title = f"Mutation audit (target: {auditor.TARGET:.0%} of non-equivalent mutants killed)"
+    runner, mutants = _instructor("audit.runner"), _instructor("audit.mutants")
+    from autograder.paths import SOLUTIONS
+
+    title = f"Mutation audit (target: {runner.TARGET:.0%} of non-equivalent mutants killed)"
     grid = _audit_table(audits, title, short=False)
     # CI's log is 80 columns wide: where the full headers do not fit, the short ones and a legend.
     short = console.measure(grid, options=console.options.update_width(10_000)).maximum > console.width
@@ -576,12 +589,12 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
                                 "proves nothing: ", "red") + plain(found.control), highlight=False, soft_wrap=True)
         if found.survivors:
             console.print(plain(found.item.id, "bold") + f": {len(found.survivors)} survivor(s)", highlight=False)
-            source = (auditor.SOLUTIONS / found.item.filename).read_text(encoding="utf-8") if diffs else ""
+            source = (SOLUTIONS / found.item.filename).read_text(encoding="utf-8") if diffs else ""
             for outcome in found.survivors:
                 mutant = outcome.mutant
                 say(f"  {mutant.id}  line {mutant.line}: {mutant.description}")
                 if diffs:
-                    console.print(auditor.diff(source, mutant), highlight=False, soft_wrap=True, markup=False)
+                    console.print(mutants.diff(source, mutant), highlight=False, soft_wrap=True, markup=False)
         for entry in found.stale:
             say(f"{found.item.id}: equivalents entry {entry} matches no surviving mutant (killed now, or gone): "
                 "remove it", "yellow")
@@ -591,7 +604,7 @@ def _audit_report(audits, elapsed: float, diffs: bool) -> None:
 def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. workbook-student.zip.")],
             items: AssignmentItems = None, section: AssignmentSections = None) -> None:
     """(Instructors) Build the student bundle: lessons, stubs, public checks, the CLI."""
-    bundle = _instructor("release")
+    bundle = _instructor("authoring.release")
     if out.suffix.lower() != ".zip":
         raise fail(f"{out} must end in .zip")
     selected = _items(items, section) if items or section else None
@@ -612,7 +625,7 @@ app.add_typer(export, name="export")
 def export_gradescope(out: Annotated[Path, typer.Argument(help="The autograder zip to upload to Gradescope.")],
                       items: AssignmentItems = None, section: AssignmentSections = None) -> None:
     """Build a Gradescope autograder (setup.sh, run_autograder and the grader) for one assignment."""
-    exports = _instructor("exports")
+    exports = _instructor("outputs.platforms")
     if out.suffix.lower() != ".zip" or not out.resolve().parent.is_dir():
         raise fail(f"cannot write {out}: give a .zip path in an existing folder")
     selected = _items(items, section) if items or section else None
@@ -636,7 +649,7 @@ def export_classroom(
     section: AssignmentSections = None,
 ) -> None:
     """Write a GitHub Classroom workflow that grades each push and reports the points."""
-    exports = _instructor("exports")
+    exports = _instructor("outputs.platforms")
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
     selected = _items(items, section)
@@ -653,7 +666,7 @@ def build(check_only: Annotated[bool, typer.Option("--check", help="Fail if gene
           items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
           ) -> None:
     """(Authors) Regenerate the exercise stubs and the lesson notebooks from their sources."""
-    builder = _instructor("build")
+    builder = _instructor("authoring.build")
     stale = builder.build_all(check_only=check_only, execute=execute, items=[i.id for i in _items(items)])
     for path in stale:
         say(f"{'stale' if check_only else 'wrote'}: {path}")

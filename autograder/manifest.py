@@ -13,7 +13,6 @@ from pathlib import Path
 
 from autograder.paths import MANIFEST
 
-
 #: The ``document`` of an item that goes beyond the seed documents; its ``section``
 #: names the topic, and it has no question or part to point at.
 BEYOND = "beyond the sources"

@@ -12,8 +12,11 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("WORKBOOK_ROOT") or PACKAGE.parent).resolve()
-MANIFEST = PACKAGE / "course.toml"
-SUITES = PACKAGE / "suites"
+# Course content, beside the suites and apart from the grader's modules: the manifest, the
+# suites, the audit's equivalents and baseline.
+COURSE = PACKAGE / "course"
+MANIFEST = COURSE / "course.toml"
+SUITES = COURSE / "suites"
 EXERCISES = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"

@@ -54,7 +54,7 @@ def notebook(item: manifest.Item, folder: Path, runs: int, env: dict[str, str]) 
     manager, client = start_new_kernel(kernel_name="python3", cwd=str(ROOT), env=env)
     spent: list[float] = []
     try:
-        client.execute_interactive("from autograder.notebook import check\nimport time", timeout=60)
+        client.execute_interactive("from autograder.student.notebook import check\nimport time", timeout=60)
         code = (f"_t = time.perf_counter(); _r = check({item.id!r}, {str(folder)!r}); "
                 "print(time.perf_counter() - _t, _r.passed)")
         for _ in range(runs + 1):

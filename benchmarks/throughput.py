@@ -38,8 +38,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder import engine, grading, manifest  # noqa: E402
+from autograder import manifest  # noqa: E402
+from autograder.grading import batch  # noqa: E402
 from autograder.paths import suite_file  # noqa: E402
+from autograder.sandbox import engine  # noqa: E402
+from autograder.sandbox.limits import Limits  # noqa: E402
 
 PYTEST = ["-q", "-p", "no:cacheprovider", "--no-header", "--tb=no", "-o", "addopts=", "-W", "ignore"]
 # (c) runs in one fresh interpreter: imports once, then every suite in-process.
@@ -72,24 +75,24 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
 
 def isolated(paths: list[Path], items: list[manifest.Item], workers: int, isolation: str = "auto") -> float:
     start = time.perf_counter()
-    grading.grade(paths, items, workers=workers, limits=engine.Limits(isolation=isolation))
+    batch.grade(paths, items, workers=workers, limits=Limits(isolation=isolation))
     return time.perf_counter() - start
 
 
 def sandbox_entry_ms(times: int = 20) -> float:
     """Median milliseconds from fork to a child inside every sandbox layer."""
-    from autograder import sandbox, workspace
     from autograder.paths import PACKAGE, ROOT
+    from autograder.sandbox import confine, workspace
 
     job = workspace.job_folder("bench-")
-    policy = sandbox.policy_for(job, suite_file("async01_why_async", "hidden"), package=PACKAGE, project=ROOT)
+    policy = confine.policy_for(job, suite_file("async01_why_async", "hidden"), package=PACKAGE, project=ROOT)
     spent = []
     for _ in range(times):
         reader, writer = os.pipe()
         start = time.perf_counter()
         pid = os.fork()
         if pid == 0:
-            sandbox.enter(policy)
+            confine.enter(policy)
             os.write(writer, b"x")
             os._exit(0)
         os.read(reader, 1)

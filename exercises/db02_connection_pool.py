@@ -51,7 +51,8 @@ async def slow_query(conn: AsyncConnection) -> int:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # TODO (tasks 1-2): create the engine (the pool) here, keep it in app.state.engine, dispose of it after yield.
+    # TODO (tasks 1-2): create the engine (the pool) here, keep it in app.state.engine,
+    # dispose of it after yield.
     yield
 
 

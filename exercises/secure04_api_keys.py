@@ -14,9 +14,9 @@ Task 1. ``issue_api_key(client)`` makes a new random key with ``secrets``
         returns the key itself, which is shown once and never stored.
 Task 2. The key is read with ``APIKeyHeader(name="X-API-Key", auto_error=False)`` (so
         it appears in the OpenAPI schema, and a missing key reaches your code as
-        ``None`` instead of an answer that depends on the FastAPI version), and checked by comparing its digest with every stored digest
-        using ``hmac.compare_digest`` (or ``secrets.compare_digest``), never ``==`` and
-        never a dict lookup by digest.
+        ``None`` instead of an answer that depends on the FastAPI version), and checked
+        by comparing its digest with every stored digest using ``hmac.compare_digest``
+        (or ``secrets.compare_digest``), never ``==`` and never a dict lookup by digest.
 Task 3. ``GET /data`` answers ``{"client": <name>, "items": ["alpha", "beta"]}`` for a
         valid key. Without a key it answers 401; with an unknown (or revoked) key 401
         ``"Invalid API key"``; both 401s carry ``WWW-Authenticate: APIKey``. A key sent

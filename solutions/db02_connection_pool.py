@@ -64,7 +64,8 @@ async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
 # END SOLUTION
 # STUB: @asynccontextmanager
 # STUB: async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-# STUB:     # TODO (tasks 1-2): create the engine (the pool) here, keep it in app.state.engine, dispose of it after yield.
+# STUB:     # TODO (tasks 1-2): create the engine (the pool) here, keep it in app.state.engine,
+# STUB:     # dispose of it after yield.
 # STUB:     yield
 # STUB:
 # STUB:

@@ -134,11 +134,12 @@ def test_basic_credentials_are_401(notes, client):
 @pytest.mark.anyio
 async def test_quota_with_an_async_client(notes, database):
     log_in_as(notes, "ann")
-    async with notes.app.router.lifespan_context(notes.app):
-        async with AsyncClient(transport=ASGITransport(app=notes.app), base_url="http://test") as client:
-            for title in ("one", "two", "three"):
-                assert (await client.post("/notes", json={"title": title})).is_success
-            assert (await client.post("/notes", json={"title": "four"})).status_code == 409
+    transport = ASGITransport(app=notes.app)
+    async with (notes.app.router.lifespan_context(notes.app),
+                AsyncClient(transport=transport, base_url="http://test") as client):
+        for title in ("one", "two", "three"):
+            assert (await client.post("/notes", json={"title": title})).is_success
+        assert (await client.post("/notes", json={"title": "four"})).status_code == 409
     notes.app.dependency_overrides.pop(notes.get_current_user)
 # END SOLUTION
 # STUB: def test_create_note_answers_201_with_the_note(client):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from autograder import manifest
-from autograder.engine import Limits
 from autograder.paths import EXERCISES, SAMPLES, SOLUTIONS
 from autograder.results import SubmissionResult
+from autograder.sandbox.limits import Limits
 
 COURSE = manifest.load()
 ITEM_IDS = [item.id for item in COURSE.items]
@@ -44,9 +44,9 @@ def course() -> manifest.Course:
 def graded_samples() -> list[SubmissionResult]:
     """The samples graded once with the hidden suites (minutes on a loaded machine), for
     every test that needs real results: their scores, and the report drawn from them."""
-    from autograder import grading
+    from autograder.grading import batch
 
-    return grading.grade(SAMPLE_PATHS, list(COURSE.items), limits=SLOW_MACHINE)
+    return batch.grade(SAMPLE_PATHS, list(COURSE.items), limits=SLOW_MACHINE)
 
 
 @pytest.fixture

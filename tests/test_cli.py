@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from autograder.cli import app
 from autograder.paths import SOLUTIONS
 from tests.conftest import COURSE
-from tests.test_outputs import promptly
+from tests.test_safe import promptly
 
 runner = CliRunner()
 ITEM = "async01_why_async"
@@ -68,8 +68,8 @@ def test_list_table():
 def test_check_passes_on_the_solution():
     result = invoke("check", ITEM, "--path", SOLUTIONS)
     assert result.exit_code == 0, result.output
-    from autograder import engine
     from autograder.paths import suite_file
+    from autograder.sandbox import engine
 
     assert result.output.count("✓") == len(engine._test_names(suite_file(ITEM, "public"))) and "✗" not in result.output
 
@@ -196,12 +196,12 @@ def test_a_missing_argument_is_named_by_its_metavar():
 
 def _audits():
     """An audit of every item with CI-sized numbers: thousands of mutants, hours of worker time."""
-    from autograder import audit
+    from autograder.audit import runner
 
     def outcome(item, n, killed):
-        return audit.Outcome(audit.Mutant(f"{item.id}:{n}", "op", 1, "a mutant", ""), killed=killed)
+        return runner.Outcome(runner.Mutant(f"{item.id}:{n}", "op", 1, "a mutant", ""), killed=killed)
 
-    return [audit.ItemAudit(item, "f", outcomes=[outcome(item, n, n % 9 != 0) for n in range(60)], seconds=9999.0)
+    return [runner.ItemAudit(item, "f", outcomes=[outcome(item, n, n % 9 != 0) for n in range(60)], seconds=9999.0)
             for item in COURSE.items]
 
 
@@ -234,12 +234,13 @@ def test_an_unknown_item_with_markup_is_one_line():
 
 def _failing_report(item, monkeypatch):
     """A check report in which every task fails, so that each task's hint is printed."""
-    from autograder import checks, results
+    from autograder import results
+    from autograder.student import check
 
     tests = [results.TestResult(f"test_{n}", 0, 1, "failed", "no", task=n, description=f"task {n}")
              for n in range(1, len(item.hints) + 1)]
-    report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(item.id, len(tests), tests))
-    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None, limits=None: report)
+    report = check.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(item.id, len(tests), tests))
+    monkeypatch.setattr(check, "run_checks", lambda item_id, folder=None, limits=None: report)
     return report
 
 
@@ -262,13 +263,14 @@ def test_every_hint_prints_exactly(item, monkeypatch):
 
 def test_a_check_message_is_printed_as_written(monkeypatch):
     """A student's exception text reaches the terminal as text: no markup, no escape sequence."""
-    from autograder import checks, results
+    from autograder import results
+    from autograder.student import check
 
     item = COURSE.item(ITEM)
     test = results.TestResult("test_1", 0, 1, "failed", "ValueError: [/bold] \x1b]0;pwned\x07[link=mailto:eve]x[/link]",
                               task=1, description="answers")
-    report = checks.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(ITEM, 1, [test]))
-    monkeypatch.setattr(checks, "run_checks", lambda item_id, folder=None, limits=None: report)
+    report = check.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(ITEM, 1, [test]))
+    monkeypatch.setattr(check, "run_checks", lambda item_id, folder=None, limits=None: report)
     result = invoke("check", ITEM)
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == "✗ task 1 · answers (1 pt): ValueError: [/bold] [link=mailto:eve]x[/link]"
@@ -335,7 +337,8 @@ LINE = "isolation: full (landlock ABI 7, seccomp; --isolation strict)"
 @pytest.fixture
 def quick_engine(monkeypatch):
     """Full marks at once for any file: these tests are about what is written, not grading."""
-    from autograder import engine, results
+    from autograder import results
+    from autograder.sandbox import engine
 
     def grade_item(item, student_file, kind="hidden", limits=None):
         test = results.TestResult("test_x", item.points, item.points, "passed")

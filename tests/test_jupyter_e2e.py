@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from autograder.paths import ROOT
+from autograder.paths import ROOT, suite_file
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "artifacts"
@@ -35,7 +35,7 @@ LESSON = f"notebooks/{ITEM}.ipynb"
 EXERCISE = f"exercises/{ITEM}.py"
 # The points of the item's public checks: the table ends with "0/N points", then "N/N points".
 POINTS = sum(int(n) for n in re.findall(r"@pytest\.mark\.points\((\d+)\)",
-                                         (ROOT / "autograder" / "suites" / "public" / f"test_{ITEM}.py").read_text()))
+                                         suite_file(ITEM, "public").read_text()))
 # Flags for a sandboxed, offline machine: no first-run UI, no background traffic.
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from autograder import engine
-from autograder.paths import SOLUTIONS, SUITES, EXERCISES
+from autograder.paths import EXERCISES, SOLUTIONS, SUITES
+from autograder.sandbox import engine
 from tests.conftest import COURSE, ITEM_IDS, SLOW_MACHINE
 
 DB_ITEMS = [i for i in ITEM_IDS

@@ -13,14 +13,18 @@ from the environment when they are imported, as deployed apps do::
     DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///./app.db")
 
 The ``database_url`` fixture sets ``DATABASE_URL`` to the test's database, and the
-``student`` fixture below loads the module after that (and fails with one sentence if
-the module did not read the variable). A suite opts in by importing both fixtures::
+``database_student`` fixture below loads the module after that (and fails with one
+sentence if the module did not read the variable). A suite opts in by naming this module
+as a plugin, and makes that its ``student`` (so ``client`` uses it too)::
 
-    from autograder.kit.db import database_url, student  # noqa: F401
+    pytest_plugins = ("autograder.kit.db",)
 
-(the ``student`` here replaces the kit's own, so ``client`` uses it too). A suite that
-must patch something before the import writes its own ``student`` fixture with
-:func:`load_on_database`. To check what the app did, :func:`rows` and :func:`tables`
+    @pytest.fixture
+    def student(database_student):
+        return database_student
+
+A suite that must patch something before the import writes its own ``student`` fixture
+with :func:`load_on_database`. To check what the app did, :func:`rows` and :func:`tables`
 look into the test's database on their own connection, and :class:`ConnectionWatch`
 counts the connections every pool opens, lends out and closes (leaked sessions, a
 pool per request, a pool never disposed of).
@@ -50,8 +54,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import Pool
 
-__all__ = ["ENV", "ConnectionWatch", "database_url", "load_on_database", "private_database", "rows",
-           "server_answers", "student", "tables"]
+__all__ = ["ENV", "ConnectionWatch", "database_student", "database_url", "load_on_database", "private_database",
+           "rows", "server_answers", "tables"]
 
 ENV = "WORKBOOK_DATABASE_URL"  # the server to use instead of SQLite
 STUDENT_ENV = "DATABASE_URL"  # what the students' modules read
@@ -220,7 +224,7 @@ def load_on_database(load_student: Callable[[], ModuleType], database_url: str) 
 
 
 @pytest.fixture
-def student(load_student: Callable[[], ModuleType], database_url: str) -> ModuleType:
+def database_student(load_student: Callable[[], ModuleType], database_url: str) -> ModuleType:
     """A fresh copy of the student's module, imported with ``DATABASE_URL`` naming this test's database."""
     return load_on_database(load_student, database_url)
 

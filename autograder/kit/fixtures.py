@@ -12,13 +12,12 @@ from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
-
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autograder import integrity, loader
-from autograder.messages import StudentAbort, describe
 from autograder.paths import SOLUTIONS
+from autograder.sandbox import integrity, loader
+from autograder.sandbox.messages import StudentAbort, describe
 
 __all__ = [
     "client",

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from autograder import integrity
+from autograder.sandbox import integrity
 
 T = TypeVar("T")
 

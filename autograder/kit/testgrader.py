@@ -6,7 +6,7 @@ those tests the way mutation testing grades any test suite:
 
 1. every test must pass on the correct app (a test that fails there is wrong);
 2. every test is run again on *mutants* of the app, copies with one small bug each made
-   by the audit's own mutator (:func:`autograder.audit.make_mutants`); a mutant is
+   by the audit's own mutator (:func:`autograder.audit.mutants.make_mutants`); a mutant is
    *killed* when at least one test fails on it. The more mutants killed, the better
    the tests;
 3. while the tests run, the app records what they did to it (which dependencies were
@@ -47,7 +47,7 @@ from typing import Any
 import pytest
 
 from autograder.kit import notes_app
-from autograder.messages import describe
+from autograder.sandbox.messages import describe
 
 __all__ = ["APP_FILE", "Evaluation", "Evidence", "FixtureError", "MutantResult", "Run", "StudentTest", "evaluate",
            "expect_all_pass", "expect_async_client_with_lifespan", "expect_killed", "expect_lifespan_around_requests",
@@ -74,7 +74,7 @@ def fresh_notes_app(source: str | None = None) -> ModuleType:
     previous = sys.modules.get(APP_MODULE)
     sys.modules[APP_MODULE] = module  # pydantic resolves the models' annotations through it
     try:
-        exec(code, module.__dict__)  # noqa: S102 - the course's own app (or a mutant of it)
+        exec(code, module.__dict__)
     finally:
         if previous is not None:
             sys.modules[APP_MODULE] = previous
@@ -114,7 +114,7 @@ def mutants_of_app(ids: Iterable[str]) -> list[Any]:
     the file takes seconds to make); made mutants are kept for the next call. A missing
     id is an error in the suite, not the student's.
     """
-    from autograder.audit import make_mutants
+    from autograder.audit.mutants import make_mutants
 
     ids = list(ids)
     missing = [i for i in ids if i not in _mutants]
@@ -182,7 +182,7 @@ class _Recorder:
         try:
             await self.app(scope, receive, send)
         finally:
-            request.endpoint = _name(scope.get("endpoint", None)) if scope.get("endpoint") else ""
+            request.endpoint = _name(scope.get("endpoint")) if scope.get("endpoint") else ""
 
 
 def _instrument(module: ModuleType, evidence: Evidence, production: Path) -> None:
@@ -302,9 +302,8 @@ class _Resolver:
         self.active.append(name)
         kwargs = {arg: await self.value(arg, in_loop) for arg in self._arguments(function, {})}
         self.active.pop()
-        if inspect.isasyncgenfunction(function) or inspect.iscoroutinefunction(function):
-            if not in_loop:
-                raise FixtureError(f"fixture {name!r} is async: only an async test can use it")
+        if (inspect.isasyncgenfunction(function) or inspect.iscoroutinefunction(function)) and not in_loop:
+            raise FixtureError(f"fixture {name!r} is async: only an async test can use it")
         if inspect.isgeneratorfunction(function):
             generator = function(**kwargs)
             result = next(generator)
@@ -442,7 +441,7 @@ def run_test(test: StudentTest, student: ModuleType, app_source: str, folder: Pa
 
 @dataclass
 class MutantResult:
-    mutant: Any                 # autograder.audit.Mutant
+    mutant: Any                 # autograder.audit.mutants.Mutant
     killed_by: str | None = None
     how: str = ""
 

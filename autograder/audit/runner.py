@@ -1,0 +1,154 @@
+"""Grading the mutants: every item's mutants through the grader's own engine, ``workers`` at a time."""
+
+from __future__ import annotations
+
+import ast
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.audit.mutants import Mutant, is_valid, make_mutants
+from autograder.audit.records import AuditError, equivalence, fingerprint, load_equivalents
+from autograder.manifest import Item
+from autograder.paths import SOLUTIONS
+from autograder.sandbox import engine, workspace
+from autograder.sandbox.limits import Limits, default_workers
+
+TARGET = 0.90
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    killed: bool
+    invalid: bool = False
+    equivalent: str | None = None   # the recorded reason
+    how: str = ""                   # why it was killed: the first failed test, or the status
+
+
+@dataclass
+class ItemAudit:
+    item: Item
+    fingerprint: str
+    control: str = ""                # non-empty: the unmutated solution did not get full marks
+    outcomes: list[Outcome] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)   # equivalents entries that match no survivor
+    seconds: float = 0.0             # worker time spent grading this item's mutants (and control)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def invalid(self) -> int:
+        return sum(o.invalid for o in self.outcomes)
+
+    @property
+    def killed(self) -> int:
+        return sum(o.killed and not o.invalid for o in self.outcomes)
+
+    @property
+    def equivalent(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.killed and o.equivalent is not None]
+
+    @property
+    def survivors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.killed and o.equivalent is None]
+
+    @property
+    def score(self) -> float:
+        judged = self.killed + len(self.survivors)
+        return self.killed / judged if judged else 1.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.control and self.score >= TARGET
+
+
+OnMutant = Callable[[str, Outcome | None], None]
+
+
+def _verdict(result, full: float) -> tuple[bool, str]:
+    if result.status != "graded":
+        return True, f"{result.status}: {result.message}"[:120]
+    if result.flags:
+        return True, f"flagged: {result.flags[0]}"[:120]
+    if result.score < full:
+        failed = next((t for t in result.tests if t.score < t.max_score), None)
+        return True, f"{failed.name}: {failed.message}"[:160] if failed else f"scored {result.score}/{full}"
+    return False, ""
+
+
+def audit(items: list[Item], *, workers: int | None = None, limits: Limits = Limits(),
+          on_plan: Callable[[int], None] | None = None, on_mutant: OnMutant | None = None,
+          equivalents_path: Path | None = None, solutions: Path | None = None,
+          only: Callable[[Mutant], bool] | None = None) -> list[ItemAudit]:
+    """Make every item's mutants and grade them, ``workers`` at a time; one ItemAudit per item.
+
+    ``solutions`` is the folder of reference solutions (default: the course's); ``only``
+    keeps the mutants it accepts (the project's tests grade a few, not all).
+    """
+    solutions = solutions or SOLUTIONS
+    equivalents = load_equivalents(equivalents_path)
+    audits: list[ItemAudit] = []
+    jobs: list[tuple[ItemAudit, Mutant | None, str]] = []
+    for item in items:
+        path = solutions / item.filename
+        if not path.is_file():
+            raise AuditError(f"{item.id} has no reference solution ({path})")
+        source = path.read_text(encoding="utf-8")
+        try:
+            mutants = make_mutants(source)
+        except SyntaxError as exc:
+            raise AuditError(f"{path}: {exc}") from None
+        found = ItemAudit(item, fingerprint(item, equivalents, solutions))
+        audits.append(found)
+        jobs.append((found, None, ast.unparse(ast.parse(source)) + "\n"))
+        entries = equivalents.get(item.id, {})
+        for mutant in mutants:
+            if only is not None and not only(mutant):
+                continue
+            if not is_valid(mutant):
+                found.outcomes.append(Outcome(mutant, killed=True, invalid=True, how="SyntaxError"))
+            else:
+                jobs.append((found, mutant, mutant.source))
+        found.stale = list(entries)  # narrowed below to the entries no survivor matched
+    if on_plan:
+        on_plan(len(jobs))
+    lock = threading.Lock()
+
+    with workspace.temporary("audit-") as tmp:
+        def run(job: tuple[ItemAudit, Mutant | None, str], number: int) -> None:
+            found, mutant, text = job
+            folder = Path(tmp) / str(number)
+            folder.mkdir()
+            file = folder / found.item.filename
+            file.write_text(text, encoding="utf-8")
+            began = time.monotonic()
+            result = engine.grade_item(found.item, file, "hidden", limits)
+            spent = time.monotonic() - began
+            killed, how = _verdict(result, found.item.points)
+            outcome = None
+            with lock:
+                if mutant is None:
+                    if killed:
+                        found.control = how or "the unmutated solution did not get full marks"
+                else:
+                    reason = None if killed else equivalence(mutant, equivalents.get(found.item.id, {}))
+                    outcome = Outcome(mutant, killed, equivalent=reason, how=how)
+                    found.outcomes.append(outcome)
+                found.seconds += spent
+            if on_mutant:
+                on_mutant(found.item.id, outcome)
+
+        with ThreadPoolExecutor(max_workers=max(1, workers or default_workers())) as pool:
+            list(pool.map(run, jobs, range(len(jobs))))
+
+    for found in audits:
+        found.outcomes.sort(key=lambda o: (o.mutant.line, o.mutant.id))
+        matched = {e for o in found.equivalent for e in equivalents.get(found.item.id, {})
+                   if equivalence(o.mutant, {e: ""}) is not None}
+        found.stale = [e for e in found.stale if e not in matched]
+    return audits

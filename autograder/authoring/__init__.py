@@ -1,0 +1,3 @@
+"""Course authoring: the solution markers, building stubs and notebooks, the student
+bundle (``release``) and the teaching measure.
+"""

@@ -1,0 +1,240 @@
+"""Did the student's code replace what a result passes through on its way to the grader?
+
+Taken after collection, before the student's module is imported, a snapshot records the
+identity (and, for functions, the code object) of every function, class and module
+bound in:
+
+* pytest's and pluggy's runner modules, and the classes defined in them;
+* the grader's own modules loaded in the worker (the reporter, the kit, the loader...);
+* the hidden suite's module globals (``sys.modules[...]`` gives the student a way in);
+* the test client and the HTTP classes a response passes through (``TestClient``,
+  Starlette's transport, ``httpx.Client``, ``Response``, ``Request``, ``Headers``);
+* ``json`` and the builtins;
+* ``sys.modules`` entries of all of the above.
+
+:func:`changed` compares the present with the snapshot. The reporter calls it at every
+result event (setup, call and teardown of every test), and :func:`checkpoint`, which
+the kit calls after every request and inside its probes, catches a builtin patched only
+while a request runs. The suites' own ``monkeypatch`` targets (``time``, ``asyncio``,
+``jwt``, ``httpx.AsyncClient``...) are deliberately not watched: a suite patching them
+must not look like tampering.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import FunctionType, MethodType, ModuleType
+from typing import Any
+
+# Modules whose every function, class (and its attributes) and module binding is watched.
+# An entry of alternatives names a module that moved between releases (pytest 9 split
+# ``_pytest.python_api`` into ``_pytest.raises`` and ``_pytest.approx``): each one present
+# is watched, and tests/sandbox/test_integrity.py fails when none of an entry's is.
+WATCHED_MODULES: tuple[str | tuple[str, ...], ...] = (
+    "_pytest.runner", "_pytest.reports", "_pytest.python", "_pytest.main", "_pytest.outcomes",
+    "_pytest.fixtures", "_pytest.nodes", ("_pytest.python_api", "_pytest.raises", "_pytest.approx"),
+    "_pytest.assertion.rewrite",
+    "_pytest.assertion.util", "_pytest.skipping", "_pytest.unittest", "_pytest.terminal", "_pytest.logging",
+    "pluggy", "pluggy._callers", "pluggy._hooks", "pluggy._manager", "pluggy._result",
+    "pytest",
+    "autograder.sandbox.plugin", "autograder.sandbox.messages", "autograder.sandbox.loader", "autograder.sandbox.canary",
+    "autograder.sandbox.integrity", "autograder.sandbox.guard",
+    "json", "json.decoder", "json.encoder",
+)
+# Module prefixes watched the same way, whatever they hold (the kit grows).
+WATCHED_PREFIXES: tuple[str, ...] = ("autograder.kit",)
+# Classes watched attribute by attribute although their module is not.
+WATCHED_CLASSES: tuple[tuple[str, str], ...] = (
+    ("fastapi.testclient", "TestClient"),
+    ("starlette.testclient", "TestClient"),
+    ("starlette.testclient", "_TestClientTransport"),
+    ("httpx", "Client"),
+    ("httpx._client", "BaseClient"),
+    ("httpx", "Response"),
+    ("httpx", "Request"),
+    ("httpx", "Headers"),
+)
+Checker = Callable[[], None]
+_MISSING = object()
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, (staticmethod, classmethod)):
+        return value.__func__
+    if isinstance(value, property):
+        return value.fget
+    return value
+
+
+def _code_of(value: Any) -> tuple[Any, Any]:
+    """The function whose ``__code__`` to watch, and that code (or two Nones)."""
+    inner = _unwrap(value)
+    if isinstance(inner, MethodType):
+        inner = inner.__func__
+    if isinstance(inner, FunctionType):
+        return inner, inner.__code__
+    return None, None
+
+
+def _watchable(value: Any) -> bool:
+    """Functions, classes, modules, descriptors, and any other callable (``pytest.fail`` is
+    an instance of a wrapper class, not a function)."""
+    return callable(value) or isinstance(value, (ModuleType, staticmethod, classmethod, property))
+
+
+@dataclass
+class Snapshot:
+    """Each watched binding: (its name, the namespace, the key, the object, the function
+    holding its code, that code).
+
+    The namespaces are the live dictionaries (module ``__dict__``, class mapping
+    proxies, ``sys.modules``), so a check is one identity comparison per binding:
+    cheap enough to run after every request.
+    """
+
+    entries: list[tuple[str, Any, str, Any, Any, Any]] = field(default_factory=list)
+    sizes: list[tuple[str, Any, int]] = field(default_factory=list)
+    computed: list[tuple[str, Callable[[], Any], Any]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _modules(suite_modules: Iterable[ModuleType]) -> list[tuple[str, ModuleType]]:
+    found: dict[str, ModuleType] = {}
+    for entry in WATCHED_MODULES:
+        for name in (entry,) if isinstance(entry, str) else entry:
+            module = sys.modules.get(name)
+            if module is None:
+                try:
+                    module = importlib.import_module(name)
+                except ImportError:
+                    continue
+            found[name] = module
+    for name, module in list(sys.modules.items()):
+        if isinstance(module, ModuleType) and name.startswith(WATCHED_PREFIXES):
+            found[name] = module
+    for module in suite_modules:
+        found[module.__name__] = module
+    return sorted(found.items())
+
+
+def _classes() -> list[tuple[str, type]]:
+    found = []
+    for module_name, class_name in WATCHED_CLASSES:
+        module = sys.modules.get(module_name)
+        value = getattr(module, class_name, None) if module is not None else None
+        if isinstance(value, type):
+            found.append((f"{module_name}.{class_name}", value))
+    return found
+
+
+def _record_class(taken: Snapshot, label: str, cls: type) -> None:
+    namespace = cls.__dict__
+    taken.sizes.append((label, namespace, len(namespace)))
+    for attribute, member in list(namespace.items()):
+        if _watchable(member):
+            taken.entries.append((f"{label}.{attribute}", namespace, attribute, member, *_code_of(member)))
+
+
+class _Cells:
+    """A function's closure cells seen as a namespace (``cell_contents`` is writable)."""
+
+    def __init__(self, function: Any) -> None:
+        self.cells = dict(enumerate(getattr(function, "__closure__", None) or ()))
+
+    def get(self, key: int, default: Any = None) -> Any:
+        try:
+            return self.cells[key].cell_contents
+        except (KeyError, ValueError):
+            return default
+
+
+def _hookimpls(manager: Any) -> Callable[[], Any]:
+    """Which functions implement each of pytest's hooks (a plugin added or a hook
+    implementation's function swapped changes it)."""
+
+    def read() -> tuple:
+        return tuple((name, tuple((id(impl), id(getattr(impl, "function", None))) for impl in caller.get_hookimpls()))
+                     for name, caller in sorted(vars(manager.hook).items()) if hasattr(caller, "get_hookimpls"))
+
+    return read
+
+
+def snapshot(suite_modules: Iterable[ModuleType] = (), *, instances: Iterable[tuple[str, Any, frozenset]] = (),
+             closures: Iterable[tuple[str, Any]] = (), plugin_manager: Any = None) -> Snapshot:
+    """Every watched binding as it is now.
+
+    ``instances`` are (label, object, attribute names that may change) whose attributes
+    must keep their identity (the reporter: its ``emit``, its outcomes...);
+    ``closures`` are (label, function) whose closure cells must keep their contents;
+    ``plugin_manager``'s hook implementations must stay the same functions.
+    """
+    taken = Snapshot()
+    for label, instance, mutable in instances:
+        namespace = vars(instance)
+        taken.sizes.append((label, namespace, len(namespace)))
+        for key, value in list(namespace.items()):
+            if key not in mutable:
+                taken.entries.append((f"{label}.{key}", namespace, key, value, *_code_of(value)))
+    for label, function in closures:
+        cells = _Cells(function)
+        taken.entries.append((f"{label}.__code__", {label: function}, label, function, *_code_of(function)))
+        for key in cells.cells:
+            value = cells.get(key)
+            taken.entries.append((f"{label} (closure cell {key})", cells, key, value, None, None))
+    if plugin_manager is not None:
+        read = _hookimpls(plugin_manager)
+        taken.computed.append(("pytest's hook implementations", read, read()))
+    for name, module in _modules(suite_modules):
+        taken.entries.append((f"sys.modules[{name}]", sys.modules, name, module, None, None))
+        namespace = vars(module)
+        for key, value in list(namespace.items()):
+            if not _watchable(value):
+                continue
+            taken.entries.append((f"{name}.{key}", namespace, key, value, *_code_of(value)))
+            if isinstance(value, type) and getattr(value, "__module__", None) == name:
+                _record_class(taken, f"{name}.{key}", value)
+    for label, cls in _classes():
+        _record_class(taken, label, cls)
+    namespace = vars(builtins)
+    for key, value in list(namespace.items()):
+        if not key.startswith("_") or key in ("__import__", "__build_class__"):
+            taken.entries.append((f"builtins.{key}", namespace, key, value, *_code_of(value)))
+    return taken
+
+
+def changed(before: Snapshot, suite_modules: Iterable[ModuleType] = ()) -> list[str]:
+    """The watched names bound to another object (or code) than ``before`` recorded.
+
+    A member added to a watched class (shadowing an inherited method) counts too.
+    """
+    missing = _MISSING
+    found = [label for label, namespace, key, value, holder, code in before.entries
+             if namespace.get(key, missing) is not value or (holder is not None and holder.__code__ is not code)]
+    for label, namespace, size in before.sizes:
+        if len(namespace) != size:
+            found.append(f"{label} (a member was added or removed)")
+    for label, read, expected in before.computed:
+        if read() != expected:
+            found.append(label)
+    return sorted(found)
+
+
+_checker: list[Checker] = []
+
+
+def install(checker: Checker) -> None:
+    """Register the reporter's check, which :func:`checkpoint` runs (once per worker)."""
+    if not _checker:
+        _checker.append(checker)
+
+
+def checkpoint() -> None:
+    """Run the registered check now (the kit calls this after requests and in probes)."""
+    for check in _checker:
+        check()

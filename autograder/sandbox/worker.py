@@ -1,0 +1,190 @@
+"""What runs inside a worker process: limits, guards, the student's module, one suite.
+
+The grader never imports student code itself. It forks a worker per item (from a
+fork server that has already imported FastAPI, pytest and the kit, so a fork costs
+milliseconds), and the worker sends events back over a pipe as JSON (never pickles:
+a student who writes into the pipe must not be able to run code in the grader).
+Whatever the student's code does to this process, the grader only loses this one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from autograder.sandbox import confine
+from autograder.sandbox.limits import ResourceLimits
+
+PYTEST_ARGS = [
+    "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:cov", "-p", "no:nbval",
+    "-p", "no:warnings", "-p", "no:faulthandler", "-s", "--no-header", "--tb=no", "-o", "addopts=",
+    "-o", "console_output_style=classic",
+]
+MAX_EVENT_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """Everything a worker needs, as plain data (it crosses the fork server's pipe)."""
+
+    suite: str
+    student_file: str
+    item_id: str
+    skip: tuple[str, ...] = ()
+    canaries: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()
+    resources: ResourceLimits = field(default_factory=ResourceLimits)
+    policy: confine.Policy | None = None
+
+
+def run(conn: Connection, spec: WorkerSpec) -> None:
+    """Worker entry point. Never returns: the process ends with ``os._exit``."""
+    send_bytes = conn.send_bytes  # bound now: replacing Connection.send_bytes later changes nothing
+    dumps = json.dumps
+    exit_now = os._exit
+
+    def emit(event: dict[str, Any]) -> None:
+        data = dumps(event, default=str).encode()
+        send_bytes(data[:MAX_EVENT_BYTES])
+
+    try:
+        # Already imported by the fork server (autograder.preload): these cost nothing here,
+        # and the grader, which imports this module for its dataclasses, never pays for them.
+        import pytest
+
+        from autograder.sandbox import screen
+        from autograder.sandbox.plugin import Reporter
+
+        os.setpgrp()  # the grader kills the whole group: no child of the student's survives
+        _close_inherited(conn.fileno())
+        student_file = Path(spec.student_file)
+        _limit(spec.resources)  # first: once the sandbox is on, no limit can be changed
+        applied = None
+        if spec.policy is not None:
+            # Before anything else runs: every layer is inherited by all that follows.
+            try:
+                applied = confine.enter(spec.policy)
+            except confine.SandboxError as exc:
+                emit({"event": "sandbox_error", "message": str(exc)})
+                return
+            emit({"event": "sandbox", **applied.record()})
+        # The static screen runs here, sandboxed and under the import's time limit: a file
+        # made to be slow to screen costs its own item, never the grader.
+        emit({"event": "screen", "findings": [str(f) for f in screen.screen_file(student_file)]})
+        job = student_file.parent
+        private_tmp = job / "tmp"
+        private_tmp.mkdir(exist_ok=True)
+        ini = job / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        sys.dont_write_bytecode = True
+        _capture_output(spec.resources.output_bytes)
+        # No plugin from the environment's entry points (nbval, coverage, anyio...): the
+        # suites need none, scanning every installed package for them cost each worker,
+        # and the student's process gets no code the grader did not choose.
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        os.environ["TMPDIR"] = str(private_tmp)
+        tempfile.tempdir = str(private_tmp)
+        os.chdir(job)
+        sys.path.insert(0, str(job))
+        suites = Path(spec.suite).parent.parent
+
+        def seal() -> None:
+            if applied is not None and spec.policy is not None:
+                confine.seal(spec.policy, applied)
+
+        reporter = Reporter(emit, student_file, spec.item_id, frozenset(spec.skip), spec.canaries,
+                            protected=tuple(Path(p) for p in spec.protected), writable=(job,), seal=seal)
+        pytest.main([spec.suite, f"--student={student_file}", f"--basetemp={private_tmp / 'pytest'}",
+                     "-c", str(ini), f"--rootdir={suites}", f"--confcutdir={suites}", *PYTEST_ARGS],
+                    plugins=[reporter])
+    except BaseException as exc:  # noqa: BLE001 - report, never hang the grader
+        try:
+            emit({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"})
+        except BaseException:  # noqa: BLE001
+            pass
+    finally:
+        try:
+            conn.close()
+        finally:
+            exit_now(0)
+
+
+def _close_inherited(keep: int) -> None:
+    """Close every descriptor but stdio and the results pipe.
+
+    A forked worker inherits the fork server's pipes; student code that wrote into
+    them could stop the fork server, and with it every other student's grading.
+    """
+    os.closerange(3, keep)
+    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+
+
+def _limit(limits: ResourceLimits) -> None:
+    """Kernel limits: they hold whatever the code does, including in C extensions."""
+    for which, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
+                         (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_NOFILE, limits.open_files),
+                         (resource.RLIMIT_NPROC, limits.processes)):
+        soft, hard = resource.getrlimit(which)
+        cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (cap, cap))
+    # Past RLIMIT_FSIZE a write fails with EFBIG instead of killing the worker.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+class _CappedOutput:
+    """Stands in for ``sys.stdout``/``sys.stderr``: keeps the first bytes, drops the rest."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.kept: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.cap - self.size
+        if room > 0:
+            self.kept.append(text[:room])
+            self.size += min(len(text), room)
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("the grader captures output: it has no file descriptor")
+
+    def writable(self) -> bool:
+        return True
+
+
+def _capture_output(cap: int) -> None:
+    """The student's prints (and pytest's) are captured and capped; the pipe carries results.
+
+    File descriptors 1 and 2 go to /dev/null, so output written below Python (a C
+    extension, ``os.write``) costs nothing either. ``WORKBOOK_WORKER_DEBUG=1`` keeps
+    everything on the terminal, to debug a suite.
+    """
+    if os.environ.get("WORKBOOK_WORKER_DEBUG"):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stdout = sys.__stdout__ = _CappedOutput(cap)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = _CappedOutput(cap)  # type: ignore[misc]

@@ -1,0 +1,2 @@
+"""The student's tools: check, hints, progress, the notebook's calls and ``serve``.
+"""

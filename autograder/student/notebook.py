@@ -1,0 +1,65 @@
+"""Calls for the lesson notebooks.
+
+``check(item_id)`` runs the item's public checks on the *saved* exercise file, in a
+worker process (the kernel never imports the student's module, so there is no stale
+import and no frozen kernel), records the outcome in the progress file, and returns a
+report that Jupyter renders as a table. ``hint`` and ``progress`` mirror the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from rich.text import Text
+
+from autograder.student import hints
+from autograder.student import progress as tracker
+from autograder.student.check import CheckReport, run_checks
+from autograder.student.state import State
+
+
+def check(item_id: str, folder: str | Path | None = None) -> CheckReport:
+    report = run_checks(item_id, Path(folder) if folder else None)
+    state = State.load()
+    state.record_report(report)
+    try:
+        state.save()
+    except OSError:
+        pass
+    return report
+
+
+class _Rich:
+    """Wraps a rich renderable so that Jupyter shows it as HTML (and text elsewhere)."""
+
+    def __init__(self, renderable: object) -> None:
+        self.renderable = renderable
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        import os
+
+        from rich.console import Console
+
+        with open(os.devnull, "w") as sink:
+            console = Console(record=True, width=100, force_jupyter=False, file=sink)
+            console.print(self.renderable)
+            text = console.export_text(clear=False)
+            html = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
+        return {"text/plain": text, "text/html": html}
+
+    def __repr__(self) -> str:
+        return self._repr_mimebundle_()["text/plain"]
+
+
+def hint(item_id: str, task: int | None = None, folder: str | Path | None = None) -> _Rich:
+    """The next level of a task's hint (by default the first task the last check failed):
+    one more level at each call, the idea first and code last."""
+    _, lines = hints.reveal(item_id, Path(folder) if folder else None, task, again=f'hint("{item_id}")')
+    return _Rich(Group(Text(lines[0], style="bold"), *(Text(line) for line in lines[1:])))
+
+
+def progress(folder: str | Path | None = None) -> _Rich:
+    """Which items pass their public checks, by section (re-checking edited files)."""
+    state = tracker.refresh(Path(folder) if folder else None)
+    return _Rich(tracker.render(state, Path(folder) if folder else None))

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from autograder.cli import app
 from autograder.paths import SOLUTIONS
 from tests.conftest import COURSE
-from tests.test_safe import promptly
+from tests.support.timing import promptly
 
 runner = CliRunner()
 ITEM = "async01_why_async"

@@ -21,6 +21,7 @@ from autograder.grading.store import Store
 from autograder.outputs import gradebook, report
 from autograder.results import ItemResult, SubmissionResult
 from tests.conftest import COURSE
+from tests.support.timing import promptly
 
 runner = CliRunner()
 FIRST = COURSE.items[0]
@@ -434,8 +435,6 @@ def test_the_page_holds_no_control_character_and_the_isolation_line():
 
 @pytest.mark.parametrize("option", ["--json", "--csv", "--html"])
 def test_report_refuses_a_fifo_output(tmp_path, option):
-    from tests.test_safe import promptly
-
     fill(tmp_path / "g.sqlite", class_results())
     fifo = tmp_path / "out"
     os.mkfifo(fifo)

@@ -64,10 +64,13 @@ def test_plain_is_never_markup():
 
 
 def test_isolation_line():
-    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
+    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"},
+              "missing": {}}
     assert isolation_line(record) == "isolation: full (landlock ABI 7, seccomp; --isolation strict)"
-    partial = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"}, "missing": {"landlock": "the kernel has none"}}
-    assert isolation_line(partial) == "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
+    partial = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"},
+               "missing": {"landlock": "the kernel has none"}}
+    assert isolation_line(partial) == (
+        "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)")
     assert isolation_line(None) == ""
 
 

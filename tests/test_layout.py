@@ -121,14 +121,19 @@ def test_the_exceptions_are_still_exceptions():
     assert all(why.strip() for why, _ in ELSEWHERE.values()) and all(what.strip() for what in ACROSS.values())
 
 
+def imported(path: str) -> list[str]:
+    """The modules a file imports (``from x import y`` and ``import x`` alike)."""
+    names = []
+    for node in ast.walk(ast.parse((REPOSITORY / path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            names.append(node.module or "")
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+    return names
+
+
 def test_no_test_module_imports_another():
     """Shared helpers live once, in tests/support/ (or tests/conftest.py, for fixtures)."""
-    found = []
-    for path in project_test_modules():
-        tree = ast.parse((REPOSITORY / path).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
-                [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
-            found += [f"{path} imports {name}" for name in names if name.startswith("tests.")
-                      and name.rpartition(".")[2].startswith("test_")]
+    found = [f"{path} imports {name}" for path in project_test_modules() for name in imported(path)
+             if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")]
     assert found == []

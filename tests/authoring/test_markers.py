@@ -35,14 +35,18 @@ def test_a_near_miss_is_not_a_marker(line):
     assert not BEGIN.match(line) and not END.match(line.replace("BEGIN", "END").replace("begin", "end"))
 
 
+def is_marker(line: str) -> bool:
+    return bool(BEGIN.match(line) or END.match(line))
+
+
 def test_every_reference_solution_marks_its_answer_with_balanced_markers():
     """A typo in a marker would make it an ordinary comment: the stub would ship the answer."""
     for solution in sorted(SOLUTIONS.glob("*.py")):
         lines = solution.read_text(encoding="utf-8").splitlines()
-        kinds = ["begin" if BEGIN.match(line) else "end" for line in lines if BEGIN.match(line) or END.match(line)]
+        kinds = ["begin" if BEGIN.match(line) else "end" for line in lines if is_marker(line)]
         assert kinds and kinds == ["begin", "end"] * (len(kinds) // 2), solution.name
-        near_misses = [n for n, line in enumerate(lines, 1) if re.search(r"(BEGIN|END)\s*SOLUTION", line, re.I)
-                       and not (BEGIN.match(line) or END.match(line))]
+        near_misses = [n for n, line in enumerate(lines, 1)
+                       if re.search(r"(BEGIN|END)\s*SOLUTION", line, re.IGNORECASE) and not is_marker(line)]
         assert near_misses == [], f"{solution.name}: lines {near_misses} look like markers but are not"
 
 

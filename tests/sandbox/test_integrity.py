@@ -19,7 +19,7 @@ MISSING = object()
 
 @pytest.fixture
 def suite_module(monkeypatch):
-    module = types.ModuleType("autograder.suites.hidden.test_fake")
+    module = types.ModuleType("autograder.course.suites.hidden.test_fake")
     monkeypatch.setitem(sys.modules, module.__name__, module)
     module.expect = checks.expect
     module.test_something = lambda: None
@@ -112,7 +112,7 @@ def test_the_hook_call_is_watched_where_pluggy_defines_it():
 
 @pytest.mark.parametrize("attack, expected", [
     (lambda m: setattr(builtins, "max", min), "builtins.max"),
-    (lambda m: setattr(m, "expect", lambda *a, **k: None), "autograder.suites.hidden.test_fake.expect"),
+    (lambda m: setattr(m, "expect", lambda *a, **k: None), "autograder.course.suites.hidden.test_fake.expect"),
     (lambda m: setattr(checks, "expect_status", lambda *a, **k: None), "autograder.kit.checks.expect_status"),
     (lambda m: setattr(TestClient, "request", lambda *a, **k: None), "starlette.testclient.TestClient.request"),
     (lambda m: setattr(TestClient, "put", TestClient.get), "starlette.testclient.TestClient (a member was added"),

@@ -212,7 +212,8 @@ def hostile_result():
 def test_gradescope_results_hold_no_control_character_and_the_isolation_line():
     from autograder.outputs.platforms import gradescope_results
 
-    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
+    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"},
+              "missing": {}}
     data = gradescope_results(hostile_result(), record)
     check_gradescope_results(data)
     assert data["output"] == "0/10 points\nisolation: full (landlock ABI 7, seccomp; --isolation strict)"

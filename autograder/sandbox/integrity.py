@@ -43,6 +43,7 @@ WATCHED_MODULES: tuple[str, ...] = (
     "pytest",
     "autograder.sandbox.plugin", "autograder.sandbox.messages", "autograder.sandbox.loader",
     "autograder.sandbox.canary", "autograder.sandbox.integrity", "autograder.sandbox.guard",
+    "autograder.sandbox.protocol",  # the events are built from its classes after the student's code ran
     "json", "json.decoder", "json.encoder",
 )
 # What a result passes through on its way to the grader, named where it is defined. A module

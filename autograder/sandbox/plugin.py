@@ -106,9 +106,8 @@ class Reporter:
         if self.protected is not None:
             hook = guard.install(student_file=self.student_file, protected=self.protected, writable=self.writable,
                           report=lambda rule: self._send(protocol.Flagged(rule)))
-        # The protocol's module too: the events are built from its classes after the student's code ran.
         self.snapshot = integrity.snapshot(
-            (*self.suite_modules, protocol), instances=[("the reporter", self, frozenset({"snapshot"}))],
+            self.suite_modules, instances=[("the reporter", self, frozenset({"snapshot"}))],
             closures=[("the reporter's channel", self.emit), *([("the guard", hook)] if hook else [])],
             plugin_manager=self.plugin_manager)
         integrity.install(self._check)

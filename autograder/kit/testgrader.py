@@ -226,32 +226,41 @@ def _marks(function: Any) -> list:
     return list(getattr(function, "pytestmark", []))
 
 
+def _module_marks(module: ModuleType) -> list:
+    marks = getattr(module, "pytestmark", [])
+    return list(marks) if isinstance(marks, (list, tuple)) else [marks]
+
+
+def _skip_reason(marks: list) -> str | None:
+    return next((str(m.kwargs.get("reason", m.args[0] if m.args else "skipped")) for m in marks
+                 if m.name == "skip"), None)
+
+
+def _grid(mark: Any) -> list[tuple[tuple[str, Any], ...]]:
+    """One ``parametrize`` mark's rows, each a tuple of (argument name, value) pairs."""
+    names = mark.args[0] if len(mark.args) > 0 else mark.kwargs["argnames"]
+    values = mark.args[1] if len(mark.args) > 1 else mark.kwargs["argvalues"]
+    names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+    rows = []
+    for value in values:
+        if type(value).__name__ == "ParameterSet":  # pytest.param(...)
+            value = value.values if len(names) > 1 else value.values[0]
+        rows.append(tuple(zip(names, (value,) if len(names) == 1 else tuple(value))))
+    return rows
+
+
 def student_tests(module: ModuleType) -> list[StudentTest]:
     """The module's ``test_*`` functions in file order, parametrised ones expanded."""
     functions = [value for name, value in vars(module).items()
                  if name.startswith("test") and inspect.isfunction(value)]
     functions.sort(key=lambda f: f.__code__.co_firstlineno)
-    module_marks = getattr(module, "pytestmark", [])
-    module_marks = list(module_marks) if isinstance(module_marks, (list, tuple)) else [module_marks]
+    module_marks = _module_marks(module)
     found: list[StudentTest] = []
     for function in functions:
         marks = _marks(function)
         marked = any(getattr(m, "name", "") in ASYNC_MARKS for m in [*marks, *module_marks])
-        skip = next((str(m.kwargs.get("reason", m.args[0] if m.args else "skipped")) for m in marks
-                     if m.name == "skip"), None)
-        grids: list[list[tuple[tuple[str, Any], ...]]] = []
-        for mark in marks:
-            if mark.name != "parametrize":
-                continue
-            names = mark.args[0] if len(mark.args) > 0 else mark.kwargs["argnames"]
-            values = mark.args[1] if len(mark.args) > 1 else mark.kwargs["argvalues"]
-            names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
-            rows = []
-            for value in values:
-                if type(value).__name__ == "ParameterSet":  # pytest.param(...)
-                    value = value.values if len(names) > 1 else value.values[0]
-                rows.append(tuple(zip(names, (value,) if len(names) == 1 else tuple(value))))
-            grids.append(rows)
+        skip = _skip_reason(marks)
+        grids = [_grid(mark) for mark in marks if mark.name == "parametrize"]
         if not grids:
             found.append(StudentTest(function.__name__, function, (), skip, marked))
             continue

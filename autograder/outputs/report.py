@@ -40,7 +40,6 @@ from pygal.style import Style
 
 from autograder.manifest import Course, Item
 from autograder.outputs.gradebook import STATUS_MARK, flagged
-from autograder.paths import PACKAGE
 from autograder.results import SubmissionResult
 from autograder.safe import isolation_line, scrub, write_output
 
@@ -61,6 +60,8 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 # to sys.meta_path; on Python 3.11 every failed import after that warns (ImportWarning),
 # and under `-W error` the optional imports of other libraries then fail. Take it out.
 sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, getattr(pygal, "PluginImportFixer", ()))]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # the report's Jinja template
 
 
 @dataclass
@@ -194,7 +195,7 @@ def distribution_chart(results: list[SubmissionResult]) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE / "templates"), autoescape=True,
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 

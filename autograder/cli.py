@@ -94,16 +94,13 @@ INSTRUCTOR_ONLY = "this command is for instructors; it is not in the student bun
 
 
 def _instructor(name: str) -> ModuleType:
-    """Import ``autograder.<name>``, which the student bundle does not ship, or fail in one line.
-
-    The bundle leaves out whole parts (``grading``, ``outputs``...): the module missing is
-    then its part, ``autograder.grading`` for ``grading.batch``."""
-    wanted = f"autograder.{name}"
+    """Import ``autograder.<name>``, which the student bundle does not ship, or fail in one line."""
+    module = f"autograder.{name}"
     try:
-        return importlib.import_module(wanted)
+        return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if not exc.name or not exc.name.startswith("autograder.") or not f"{wanted}.".startswith(f"{exc.name}."):
-            raise
+        if not exc.name or not (module == exc.name or module.startswith(f"{exc.name}.")):
+            raise  # a missing dependency of a module that is there: not the bundle's doing
         raise fail(INSTRUCTOR_ONLY) from None
 
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from autograder.cli import app
 from autograder.paths import SOLUTIONS
 from tests.conftest import COURSE
-from tests.test_safe import promptly
+from tests.support.timing import promptly
 
 runner = CliRunner()
 ITEM = "async01_why_async"
@@ -239,7 +239,8 @@ def _failing_report(item, monkeypatch):
 
     tests = [results.TestResult(f"test_{n}", 0, 1, "failed", "no", task=n, description=f"task {n}")
              for n in range(1, len(item.hints) + 1)]
-    report = check.CheckReport(item, SOLUTIONS / item.filename, results.ItemResult.from_tests(item.id, len(tests), tests))
+    report = check.CheckReport(item, SOLUTIONS / item.filename,
+                               results.ItemResult.from_tests(item.id, len(tests), tests))
     monkeypatch.setattr(check, "run_checks", lambda item_id, folder=None, limits=None: report)
     return report
 
@@ -330,7 +331,8 @@ def test_an_assignment_of_an_unknown_item_or_section(command):
 
 # --- the isolation record -------------------------------------------------------------------
 
-RECORD = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
+RECORD = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"},
+          "missing": {}}
 LINE = "isolation: full (landlock ABI 7, seccomp; --isolation strict)"
 
 

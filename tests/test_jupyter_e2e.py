@@ -27,18 +27,14 @@ import httpx
 import pytest
 
 from autograder.paths import ROOT, suite_file
+from tests.support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sync_api
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "artifacts"
 ITEM = "async01_why_async"
 LESSON = f"notebooks/{ITEM}.ipynb"
 EXERCISE = f"exercises/{ITEM}.py"
 # The points of the item's public checks: the table ends with "0/N points", then "N/N points".
 POINTS = sum(int(n) for n in re.findall(r"@pytest\.mark\.points\((\d+)\)",
                                          suite_file(ITEM, "public").read_text()))
-# Flags for a sandboxed, offline machine: no first-run UI, no background traffic.
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Every cell stays in the page (JupyterLab 4 otherwise renders only the cells in view, so
 # the checks cell's output may be missing from the DOM), no news pop-up in the shot, and
@@ -104,7 +100,6 @@ def last_cell(condition: str) -> str:
 
 
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")]
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
 def free_port() -> int:

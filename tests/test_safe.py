@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -20,27 +19,7 @@ from autograder.safe import (
     scrub,
     write_output,
 )
-
-
-def promptly(call, seconds: float = 20.0):
-    """Run ``call`` in a thread and return what it returned or raised; fail if it blocks.
-
-    A blocked ``open`` on a FIFO cannot be interrupted from Python: the thread is a
-    daemon, so a regression fails this test instead of hanging the whole run.
-    """
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"{call} blocked for {seconds} s"
-    return outcome
+from tests.support.timing import promptly
 
 
 @pytest.mark.parametrize(("raw", "shown"), [
@@ -85,10 +64,13 @@ def test_plain_is_never_markup():
 
 
 def test_isolation_line():
-    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"}, "missing": {}}
+    record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"},
+              "missing": {}}
     assert isolation_line(record) == "isolation: full (landlock ABI 7, seccomp; --isolation strict)"
-    partial = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"}, "missing": {"landlock": "the kernel has none"}}
-    assert isolation_line(partial) == "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
+    partial = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"},
+               "missing": {"landlock": "the kernel has none"}}
+    assert isolation_line(partial) == (
+        "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)")
     assert isolation_line(None) == ""
 
 

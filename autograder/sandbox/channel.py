@@ -6,30 +6,22 @@ pipe too, so the grader trusts nothing about the stream: it reads whatever bytes
 there without blocking, assembles frames itself and stops at the deadline even when a
 frame is half written (``Connection.recv_bytes`` would wait for the rest forever). It
 caps what one item may send: the size of a frame, the number of events and the total
-number of bytes, so that a flood costs the flooder and not the grader's memory.
+number of bytes, so that a flood costs the flooder and not the grader's memory. The caps,
+and what a frame must hold, are declared in :mod:`autograder.sandbox.protocol`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import struct
 import time
 from dataclasses import dataclass
 
-MAX_FRAME_BYTES = 256 << 10  # the largest honest event (``collected`` of a big suite) is far below
-MAX_TOTAL_BYTES = 4 << 20  # per item, every attempt together
-MAX_EVENTS = 5000  # per item: two per test and a few more, for suites of a few dozen tests
+from autograder.sandbox import protocol
+from autograder.sandbox.protocol import MAX_EVENTS, MAX_FRAME_BYTES, MAX_TOTAL_BYTES, Violation
+
 READ_BYTES = 64 << 10
-
-
-class Violation(Exception):
-    """The stream broke the protocol: ``reason`` is one line for the flag."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass
@@ -43,7 +35,7 @@ class Budget:
 class Reader:
     """Frames from one worker's pipe.
 
-    :meth:`next` returns the next event (a dict), ``None`` when the deadline passed with
+    :meth:`next` returns the next event (a :data:`protocol.Frame`), ``None`` when the deadline passed with
     no complete frame, and raises :class:`EOFError` when the worker closed the pipe (or
     died) and :class:`Violation` when the bytes are not the protocol.
     """
@@ -78,7 +70,7 @@ class Reader:
         del self.buffer[:header + size]
         return data
 
-    def next(self, deadline: float) -> dict | None:
+    def next(self, deadline: float) -> protocol.Frame | None:
         while True:
             data = self._frame()
             if data is not None:
@@ -105,14 +97,8 @@ class Reader:
                 raise Violation(f"the results channel carried more than {MAX_TOTAL_BYTES >> 20} MB")
             self.buffer += chunk
 
-    def _event(self, data: bytes) -> dict:
+    def _event(self, data: bytes) -> protocol.Frame:
         self.budget.events_left -= 1
         if self.budget.events_left < 0:
             raise Violation(f"the results channel carried more than {MAX_EVENTS} events")
-        try:
-            event = json.loads(data)
-        except Exception:  # noqa: BLE001 - ValueError, and RecursionError for "[[[[..."
-            raise Violation("something other than the grader wrote into the results channel") from None
-        if not isinstance(event, dict) or not isinstance(event.get("event"), str):
-            raise Violation("something other than the grader wrote into the results channel")
-        return event
+        return protocol.decode(data)

@@ -2,7 +2,8 @@
 
 The grader process never runs student code. For each item it starts a worker (forked
 from a fork server that has FastAPI and pytest imported already) and reads the events
-the worker's reporter sends, as JSON. It knows every test from the ``collected`` event,
+the worker's reporter sends, as declared in :mod:`autograder.sandbox.protocol`. It
+knows every test from the ``collected`` event,
 so whatever goes wrong afterwards, each test ends with a score:
 
 * a test that does not report within the per-test limit is killed and scores 0 as
@@ -21,6 +22,7 @@ starting a process...) flags the item; the refused call failed, so the scores st
 from __future__ import annotations
 
 import collections
+import enum
 import multiprocessing
 import multiprocessing.forkserver as forkserver
 import os
@@ -28,23 +30,25 @@ import re
 import shutil
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from autograder.manifest import Item
 from autograder.paths import PACKAGE, ROOT, SOLUTIONS, SUITES, suite_file
 from autograder.results import ItemResult, ItemStatus, TestResult
-from autograder.sandbox import canary, channel, confine, warm, worker, workspace
+from autograder.sandbox import canary, channel, confine, protocol, warm, worker, workspace
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.messages import MAX_LENGTH
+from autograder.sandbox.protocol import Ended
 
 # Each finished worker's peak resident memory (KiB), for benchmarks/throughput.py; bounded.
 PEAK_RSS_KB: collections.deque[int] = collections.deque(maxlen=10_000)
 
-IMPORT_FAILURES: dict[str, ItemStatus] = {"import_error": "import_error", "crashed": "crashed",
-                                           "import_timeout": "timeout"}
+DEFAULT_LIMITS = Limits()  # frozen: one for every call that names none
+IMPORT_FAILURES: dict[Ended, ItemStatus] = {Ended.IMPORT_ERROR: "import_error", Ended.CRASHED: "crashed",
+                                             Ended.IMPORT_TIMEOUT: "timeout"}
 
 
 @cache
@@ -63,22 +67,16 @@ def _protected() -> tuple[Path, ...]:
 class _Attempt:
     """What one worker process reported before it finished, hung or died."""
 
-    planned: list[dict] | None = None
-    results: dict[str, dict] = field(default_factory=dict)
-    # done | import_error | crashed | import_timeout | test_timeout | died | item_timeout | violation
-    ended: str = "done"
+    planned: tuple[protocol.PlannedTest, ...] | None = None
+    results: dict[str, protocol.Result] = field(default_factory=dict)
+    ended: Ended = Ended.DONE
     message: str = ""
     running: str | None = None
     flags: list[str] = field(default_factory=list)
     void: list[str] = field(default_factory=list)
 
 
-MAX_FLAGS = 20  # distinct flags kept per item; one more says the rest were dropped
-MAX_FLAG_CHARS = 200
-MAX_MESSAGE_CHARS = 2 * MAX_LENGTH  # the worker shortens to MAX_LENGTH; the grader does not trust it to
-
-
-def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limits: Limits = Limits(),
+def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limits: Limits = DEFAULT_LIMITS,
                protected: tuple[Path, ...] = ()) -> ItemResult:
     """Run the item's ``kind`` suite against ``student_file``; never raises for student faults.
 
@@ -100,113 +98,140 @@ def grade_item(item: Item, student_file: Path | None, kind: str = "hidden", limi
     return result
 
 
-def _capped_flags(flags: list[str], new: list[str]) -> list[str]:
-    """``flags`` with ``new`` added: distinct, each cut to a line, at most ``MAX_FLAGS``."""
-    kept = list(flags)
-    for flag in new:
-        flag = " ".join(str(flag).split())[:MAX_FLAG_CHARS]
-        if flag in kept:
-            continue
-        if len(kept) >= MAX_FLAGS:
-            if TOO_MANY_FLAGS not in kept:
-                kept.append(TOO_MANY_FLAGS)
-            break
-        kept.append(flag)
-    return kept
-
-
-TOO_MANY_FLAGS = f"channel: more than {MAX_FLAGS} flags were raised; the rest were dropped"
-
-
 def _grade(item: Item, student_file: Path, kind: str, limits: Limits, protected: tuple[Path, ...]) -> ItemResult:
     suite = suite_file(item.id, kind)
     deadline = time.monotonic() + limits.item
-    canaries = canary.names(_test_names(suite), limits.canaries)
+    grading = _Grading(item, kind, canary.names(_test_names(suite), limits.canaries))
     policy = confine.policy_for(student_file.parent, suite, package=PACKAGE, project=ROOT, level=limits.isolation,
                                 job_bytes=limits.resources.tmp_bytes)
     guarded = tuple(str(p) for p in (*_protected(), workspace.run_folder(), *protected))
     budget = channel.Budget()
-    canary_status: dict[str, str] = {}
-    planned: list[dict] | None = None
-    results: dict[str, TestResult] = {}
-    status: ItemStatus = "graded"
-    message = ""
-    flags: list[str] = []
-    void: list[str] = []
     while True:
         spec = worker.WorkerSpec(
-            suite=str(suite), student_file=str(student_file), item_id=item.id,
-            skip=tuple(sorted({*results, *canary_status})),
-            canaries=tuple(c for c in canaries if c not in canary_status),
-            protected=guarded, resources=limits.resources, policy=policy)
-        attempt = _run_worker(item, spec, limits, deadline, budget)
-        flags = _capped_flags(flags, attempt.flags)
-        void += attempt.void
-        if planned is None and attempt.planned is not None:
-            planned = [t for t in attempt.planned if t["name"] not in canaries]
-        names = {t["name"] for t in planned or []}
-        for name, outcome in attempt.results.items():
-            if name in canaries:
-                canary_status[name] = outcome["status"]
-            elif name in names:
-                results[name] = _scored(name, outcome, planned)
-            else:
-                void.append(f"a result arrived for {name}, which is not a test of this suite")
-        running = attempt.running
-        if running in canaries:
-            canary_status[running] = "error"
-            running = None
-        if attempt.ended == "violation":
-            break
-        if attempt.ended == "item_timeout" and planned is None:
-            status, message = "timeout", attempt.message
-            break
-        if planned is None or (attempt.ended in IMPORT_FAILURES and not attempt.results):
-            # Nothing ran: the module did not import (or the worker died before it could).
-            status = IMPORT_FAILURES.get(attempt.ended, "crashed")
-            message = attempt.message or "the worker ended before it collected the tests"
-            break
-        if attempt.ended == "item_timeout":
-            status, message = "timeout", attempt.message
-            break
-        if running is not None:
-            # This test hung, killed its worker or stopped the run: it scores 0 and a
-            # new worker runs the tests that are left.
-            test_status = "timeout" if attempt.ended == "test_timeout" else "error"
-            why = attempt.message or "this test stopped the test run (KeyboardInterrupt raised by your code?)"
-            results[running] = _scored(running, {"status": test_status, "message": why}, planned)
-            if status == "graded":
-                status = "timeout" if attempt.ended == "test_timeout" else "crashed"
-                message = f"{running}: {why}"
-        open_tests = names - set(results)
-        open_canaries = [c for c in canaries if c not in canary_status]
-        if attempt.ended == "done" and (open_tests or open_canaries):
-            void.append("the test run reported its end before every test had reported")
-            break
-        if not open_tests and not open_canaries:
-            break
-        if running is None and attempt.running is None:
-            break  # the worker died between tests: what is left scores 0 below
+            suite=str(suite), student_file=str(student_file), item_id=item.id, skip=grading.reported(),
+            canaries=grading.canaries_left(), protected=guarded, resources=limits.resources, policy=policy)
+        if grading.add(_run_worker(item, spec, limits, deadline, budget)):
+            return grading.result()
 
-    passed_canaries = sorted(name for name, outcome in canary_status.items() if outcome == "passed")
-    if passed_canaries:
-        void.append(f"a canary test that must fail passed ({passed_canaries[0]})")
-    tests = []
-    for test in planned or []:
-        result = results.get(test["name"])
-        if result is None:
-            left = {"status": "timeout" if status == "timeout" else "error",
-                    "message": message or "no result was reported for this test"}
-            result = _scored(test["name"], left, planned)
-        tests.append(result)
-    if void:
-        flags = _capped_flags(flags, [f"tampering: {reason}" for reason in dict.fromkeys(void)])
+
+class _Grading:
+    """One item's grading, across the workers it takes: their attempts added up, then the scores.
+
+    A worker that hangs, dies or stops the run costs the test it was running; a new
+    worker runs the tests that are left (and the canaries not yet run).
+    """
+
+    def __init__(self, item: Item, kind: str, canaries: tuple[str, ...]) -> None:
+        self.item = item
+        self.kind = kind
+        self.canaries = canaries
+        self.canary_status: dict[str, str] = {}
+        self.planned: list[protocol.PlannedTest] | None = None
+        self.results: dict[str, TestResult] = {}
+        self.status: ItemStatus = "graded"
+        self.message = ""
+        self.flags: list[str] = []
+        self.void: list[str] = []
+
+    def reported(self) -> tuple[str, ...]:
+        """The tests and canaries that have a result: the next worker skips them."""
+        return tuple(sorted({*self.results, *self.canary_status}))
+
+    def canaries_left(self) -> tuple[str, ...]:
+        return tuple(c for c in self.canaries if c not in self.canary_status)
+
+    def _names(self) -> set[str]:
+        return {t.name for t in self.planned or []}
+
+    def add(self, attempt: _Attempt) -> bool:
+        """Take in one worker's attempt; whether the item is over (no new worker)."""
+        self.flags = protocol.capped_flags(self.flags, attempt.flags)
+        self.void += attempt.void
+        if self.planned is None and attempt.planned is not None:
+            self.planned = [t for t in attempt.planned if t.name not in self.canaries]
+        self._take(attempt.results)
+        running = attempt.running
+        if running in self.canaries:
+            self.canary_status[running] = "error"
+            running = None
+        if self._stopped(attempt):
+            return True
+        if running is not None:
+            self._charge(running, attempt)
+        return self._over(attempt, running)
+
+    def _take(self, results: dict[str, protocol.Result]) -> None:
+        names = self._names()
+        for name, result in results.items():
+            if name in self.canaries:
+                self.canary_status[name] = result.status
+            elif name in names:
+                self.results[name] = protocol.scored(self.planned, name, result.status, result.message)
+            else:
+                self.void.append(f"a result arrived for {name}, which is not a test of this suite")
+
+    def _stopped(self, attempt: _Attempt) -> bool:
+        """Whether the attempt ended the item before any test could be charged or rerun."""
+        if attempt.ended is Ended.VIOLATION:
+            return True
+        if attempt.ended is Ended.ITEM_TIMEOUT:
+            self.status, self.message = "timeout", attempt.message
+            return True
+        if self.planned is None or (attempt.ended in IMPORT_FAILURES and not attempt.results):
+            # Nothing ran: the module did not import (or the worker died before it could).
+            self.status = IMPORT_FAILURES.get(attempt.ended, "crashed")
+            self.message = attempt.message or "the worker ended before it collected the tests"
+            return True
+        return False
+
+    def _charge(self, running: str, attempt: _Attempt) -> None:
+        """This test hung, killed its worker or stopped the run: it scores 0 and a
+        new worker runs the tests that are left."""
+        timed_out = attempt.ended is Ended.TEST_TIMEOUT
+        why = attempt.message or "this test stopped the test run (KeyboardInterrupt raised by your code?)"
+        self.results[running] = protocol.scored(self.planned, running, "timeout" if timed_out else "error", why)
+        if self.status == "graded":
+            self.status = "timeout" if timed_out else "crashed"
+            self.message = f"{running}: {why}"
+
+    def _over(self, attempt: _Attempt, running: str | None) -> bool:
+        open_tests = self._names() - set(self.results)
+        open_canaries = self.canaries_left()
+        if attempt.ended is Ended.DONE and (open_tests or open_canaries):
+            self.void.append("the test run reported its end before every test had reported")
+            return True
+        if not open_tests and not open_canaries:
+            return True
+        return running is None and attempt.running is None  # the worker died between tests: what is left scores 0
+
+    def result(self) -> ItemResult:
+        passed_canaries = sorted(name for name, status in self.canary_status.items() if status == "passed")
+        if passed_canaries:
+            self.void.append(f"a canary test that must fail passed ({passed_canaries[0]})")
+        tests = [self._final(test.name) for test in self.planned or []]
+        if self.void:
+            self._voided(tests)
+        if self.planned:
+            max_score = sum(t.max_score for t in self.planned)
+        else:
+            max_score = self.item.points if self.kind == "hidden" else 0
+        return ItemResult.from_tests(self.item.id, max_score, tests, self.status, self.message, self.flags)
+
+    def _voided(self, tests: list[TestResult]) -> None:
+        """Evidence of tampering: every test scores 0, and each reason is a flag."""
+        self.flags = protocol.capped_flags(self.flags, [f"tampering: {reason}" for reason in dict.fromkeys(self.void)])
         for test in tests:
             test.score, test.status = 0, "failed"
-            test.message = f"voided: {void[0]}"
-        message = message or f"results voided: {void[0]}"
-    max_score = sum(t["max_score"] for t in planned) if planned else (item.points if kind == "hidden" else 0)
-    return ItemResult.from_tests(item.id, max_score, tests, status, message, flags)
+            test.message = f"voided: {self.void[0]}"
+        self.message = self.message or f"results voided: {self.void[0]}"
+
+    def _final(self, name: str) -> TestResult:
+        """The test's result; one that never reported scores 0 (a timeout if the item timed out)."""
+        result = self.results.get(name)
+        if result is None:
+            status = "timeout" if self.status == "timeout" else "error"
+            result = protocol.scored(self.planned, name, status, self.message or "no result was reported for this test")
+        return result
 
 
 def _test_names(suite: Path) -> set[str]:
@@ -217,156 +242,211 @@ def _test_names(suite: Path) -> set[str]:
         return set()
 
 
-def _scored(name: str, outcome: dict, planned: list[dict] | None) -> TestResult:
-    meta = next((t for t in planned or [] if t["name"] == name), {"max_score": 0, "task": None, "description": ""})
-    passed = outcome["status"] == "passed"
-    return TestResult(name=name, score=meta["max_score"] if passed else 0, max_score=meta["max_score"],
-                      status=outcome["status"], message=outcome.get("message", ""), task=meta.get("task"),
-                      description=meta.get("description", ""))
-
-
-def _text(event: dict, key: str, limit: int = MAX_MESSAGE_CHARS) -> str:
-    value = event.get(key, "")
-    if not isinstance(value, str):
-        raise channel.Violation(f"an event's {key!r} was not text")
-    return value[:limit]
-
-
-def _planned(event: dict) -> list[dict]:
-    """The ``collected`` event's tests, checked field by field (the stream is untrusted)."""
-    tests = event.get("tests")
-    if not isinstance(tests, list) or len(tests) > channel.MAX_EVENTS // 2:
-        raise channel.Violation("the list of collected tests was malformed")
-    planned = []
-    for test in tests:
-        if not isinstance(test, dict) or not isinstance(test.get("name"), str) \
-                or not isinstance(test.get("max_score"), (int, float)) or isinstance(test.get("max_score"), bool) \
-                or not 0 <= test["max_score"] <= 1000 or not isinstance(test.get("task"), (int, type(None))):
-            raise channel.Violation("the list of collected tests was malformed")
-        planned.append({"name": test["name"][:200], "max_score": test["max_score"], "task": test.get("task"),
-                        "description": _text(test, "description", MAX_LENGTH)})
-    return planned
-
-
 def _run_worker(item: Item, spec: worker.WorkerSpec, limits: Limits, deadline: float,
                 budget: channel.Budget) -> _Attempt:
     receiver, _, process = _start(spec)
-    reader = channel.Reader(receiver.fileno(), budget)
-    attempt = _Attempt()
-    phase_deadline = time.monotonic() + limits.import_
-    phase = "sandbox" if spec.policy is not None else "screen"
     try:
-        while True:
-            if time.monotonic() >= deadline:
-                attempt.ended = "item_timeout"
-                attempt.message = f"grading {item.filename} took longer than {limits.item:g} s in all"
-                return attempt
-            try:
-                event = reader.next(min(phase_deadline, deadline))
-            except EOFError:
-                attempt.ended = "crashed" if phase in ("import", "sandbox", "screen") else "died"
-                attempt.message = ("your module ended the process while being imported (os._exit or a crash?)"
-                                   if phase in ("import", "sandbox", "screen") else
-                                   "the process running this test died (os._exit, a crash, or memory exhausted?)")
-                return attempt
-            except channel.Violation as violation:
-                attempt.ended = "violation"
-                attempt.void.append(violation.reason)
-                return attempt
-            if event is None:
-                if reader.partial:
-                    attempt.ended = "violation"
-                    attempt.void.append("a partial frame stalled the results channel")
-                    return attempt
-                if time.monotonic() >= deadline:
-                    continue
-                if phase == "test":
-                    attempt.ended = "test_timeout"
-                    attempt.message = (f"did not finish within {limits.test:g} s "
-                                       "(an endless loop, or a call that never returns?)")
-                elif phase in ("import", "sandbox", "screen"):
-                    attempt.ended = "import_timeout"
-                    attempt.message = (f"importing {item.filename} did not finish within {limits.import_:g} s "
-                                       "(an endless loop at module level?)")
-                else:
-                    attempt.ended = "died"
-                    attempt.message = "the worker stopped reporting"
-                return attempt
-            try:
-                done, phase, phase_deadline = _handle(event, attempt, phase, phase_deadline, limits)
-            except channel.Violation as violation:
-                attempt.ended = "violation"
-                attempt.void.append(violation.reason)
-                return attempt
-            except confine.SandboxError:
-                raise
-            except Exception:  # noqa: BLE001 - a malformed event must cost its sender, never the run
-                attempt.ended = "violation"
-                attempt.void.append("the results channel carried a malformed event")
-                return attempt
-            if done:
-                return attempt
+        watch = _Watch(item, limits, deadline, channel.Reader(receiver.fileno(), budget),
+                       sandboxed=spec.policy is not None)
+        return watch.follow()
     finally:
         _stop(process)
         receiver.close()
 
 
-def _handle(event: dict, attempt: _Attempt, phase: str, phase_deadline: float,
-            limits: Limits) -> tuple[bool, str, float]:
-    """Apply one event to ``attempt``; returns (the attempt ended, the phase, its deadline)."""
-    kind_ = event["event"]
-    if phase == "sandbox":
+class _Phase(enum.Enum):
+    SANDBOX = "sandbox"  # waiting for the sandbox report (only when the worker is sandboxed)
+    SCREEN = "screen"  # waiting for the screen's findings
+    IMPORT = "import"  # collecting, then importing the student's module
+    BETWEEN = "between"  # between tests
+    TEST = "test"  # a test runs
+
+
+_BEFORE_TESTS = frozenset({_Phase.SANDBOX, _Phase.SCREEN, _Phase.IMPORT})
+
+
+class _Watch:
+    """Reads one worker's stream into an :class:`_Attempt`, under the limits.
+
+    The phase says what may come next and how long the worker has to say it: the import
+    limit until the module imported, then the per-test limit for each test (and for the
+    wait between two). Each event kind has one small method below; what an event may hold
+    is :mod:`autograder.sandbox.protocol`'s to check, read only when the method needs it.
+    """
+
+    def __init__(self, item: Item, limits: Limits, deadline: float, reader: channel.Reader, *,
+                 sandboxed: bool) -> None:
+        self.item = item
+        self.limits = limits
+        self.deadline = deadline
+        self.reader = reader
+        self.attempt = _Attempt()
+        self.phase = _Phase.SANDBOX if sandboxed else _Phase.SCREEN
+        self.phase_deadline = time.monotonic() + limits.import_
+
+    def follow(self) -> _Attempt:
+        while not self._step():
+            pass
+        return self.attempt
+
+    def _step(self) -> bool:
+        """Read and apply one event; whether the attempt ended."""
+        if time.monotonic() >= self.deadline:
+            return self._end(Ended.ITEM_TIMEOUT,
+                             f"grading {self.item.filename} took longer than {self.limits.item:g} s in all")
+        try:
+            frame = self.reader.next(min(self.phase_deadline, self.deadline))
+        except EOFError:
+            return self._closed()
+        except protocol.Violation as violation:
+            return self._violated(violation.reason)
+        if frame is None:
+            return self._silent()
+        try:
+            return self._apply(frame)
+        except protocol.Violation as violation:
+            return self._violated(violation.reason)
+        except confine.SandboxError:
+            raise
+        except Exception:  # noqa: BLE001 - a malformed event must cost its sender, never the run
+            return self._violated("the results channel carried a malformed event")
+
+    def _end(self, ended: Ended, message: str) -> bool:
+        self.attempt.ended, self.attempt.message = ended, message
+        return True
+
+    def _violated(self, reason: str) -> bool:
+        self.attempt.ended = Ended.VIOLATION
+        self.attempt.void.append(reason)
+        return True
+
+    def _closed(self) -> bool:
+        if self.phase in _BEFORE_TESTS:
+            return self._end(Ended.CRASHED, "your module ended the process while being imported (os._exit or a crash?)")
+        return self._end(Ended.DIED, "the process running this test died (os._exit, a crash, or memory exhausted?)")
+
+    def _silent(self) -> bool:
+        """No complete event before the phase's deadline."""
+        if self.reader.partial:
+            return self._violated("a partial frame stalled the results channel")
+        if time.monotonic() >= self.deadline:
+            return False  # the next step ends the item
+        if self.phase is _Phase.TEST:
+            return self._end(Ended.TEST_TIMEOUT, f"did not finish within {self.limits.test:g} s "
+                                                 "(an endless loop, or a call that never returns?)")
+        if self.phase in _BEFORE_TESTS:
+            return self._end(Ended.IMPORT_TIMEOUT, f"importing {self.item.filename} did not finish within "
+                                                   f"{self.limits.import_:g} s (an endless loop at module level?)")
+        return self._end(Ended.DIED, "the worker stopped reporting")
+
+    def _apply(self, frame: protocol.Frame) -> bool:
+        """Apply one event to the attempt; whether the attempt ended."""
+        if self.phase is _Phase.SANDBOX:
+            return self._sandbox(frame)
+        if self.phase is _Phase.SCREEN:
+            return self._screen(frame)
+        return self.HANDLERS.get(frame["event"], _Watch._unknown)(self, frame)
+
+    def _next_test(self, phase: _Phase) -> bool:
+        """Enter ``phase`` with a fresh per-test limit."""
+        self.phase = phase
+        self.phase_deadline = time.monotonic() + self.limits.test
+        return False
+
+    def _sandbox(self, frame: protocol.Frame) -> bool:
         # The worker's first event, sent before pytest starts and so before any student
         # code exists: anything else first (or a sandbox event later) is forged.
-        if kind_ == "sandbox":
-            return False, "screen", phase_deadline
-        if kind_ == "sandbox_error":
-            raise confine.SandboxError(f"the worker could not enter its sandbox: {_text(event, 'message')}")
-        raise channel.Violation("the results channel did not begin with the sandbox report")
-    if phase == "screen":
+        if frame["event"] == protocol.Sandboxed.KIND:
+            self.phase = _Phase.SCREEN
+            return False
+        if frame["event"] == protocol.SandboxFailed.KIND:
+            raise confine.SandboxError(
+                f"the worker could not enter its sandbox: {protocol.SandboxFailed.parse(frame).message}")
+        raise protocol.Violation("the results channel did not begin with the sandbox report")
+
+    def _screen(self, frame: protocol.Frame) -> bool:
         # Second, still before any student code: the static screen's findings (flags for
         # review, never a change of score), made in the worker under its limits.
-        if kind_ != "screen" or not isinstance(event.get("findings"), list):
-            raise channel.Violation("the results channel did not carry the screen's findings")
-        attempt.flags += [f for f in event["findings"] if isinstance(f, str)][:MAX_FLAGS]
-        return False, "import", phase_deadline
-    if kind_ == "collected" and attempt.planned is None:
-        attempt.planned = _planned(event)
-    elif kind_ == "imported":
-        return False, "between", time.monotonic() + limits.test
-    elif kind_ in ("import_error", "crashed"):
-        attempt.ended, attempt.message = kind_, _text(event, "message")
-        return True, phase, phase_deadline
-    elif kind_ == "start":
-        attempt.running = _text(event, "name", 200)
-        return False, "test", time.monotonic() + limits.test
-    elif kind_ == "result":
-        name = _text(event, "name", 200)
-        status = event.get("status")
-        if status not in ("passed", "failed", "error", "timeout"):
-            raise channel.Violation("a result carried an unknown status")
-        if name != attempt.running:
-            attempt.void.append(f"a result arrived for {name}, which was not running")
-        elif name in attempt.results:
-            attempt.void.append(f"a second result arrived for {name}")
+        if frame["event"] != protocol.Screened.KIND:
+            raise protocol.Violation(protocol.NO_SCREEN)
+        self.attempt.flags += protocol.Screened.parse(frame).findings
+        self.phase = _Phase.IMPORT
+        return False
+
+    def _collected(self, frame: protocol.Frame) -> bool:
+        if self.attempt.planned is not None:  # one list per worker: a second is not read, and voids
+            return self._unknown(frame)
+        self.attempt.planned = protocol.Collected.parse(frame).tests
+        return False
+
+    def _imported(self, frame: protocol.Frame) -> bool:
+        return self._next_test(_Phase.BETWEEN)
+
+    def _import_error(self, frame: protocol.Frame) -> bool:
+        return self._end(Ended.IMPORT_ERROR, protocol.ImportFailed.parse(frame).message)
+
+    def _crashed(self, frame: protocol.Frame) -> bool:
+        return self._end(Ended.CRASHED, protocol.Crashed.parse(frame).message)
+
+    def _start(self, frame: protocol.Frame) -> bool:
+        self.attempt.running = protocol.Started.parse(frame).name
+        return self._next_test(_Phase.TEST)
+
+    def _result(self, frame: protocol.Frame) -> bool:
+        """A result counts for the test that is running, once; any other is voided unread."""
+        name, _ = protocol.Result.head(frame)
+        if name != self.attempt.running:
+            self.attempt.void.append(f"a result arrived for {name}, which was not running")
+        elif name in self.attempt.results:
+            self.attempt.void.append(f"a second result arrived for {name}")
         else:
-            attempt.results[name] = {"status": status, "message": _text(event, "message")}
-        attempt.running = None
-        return False, "between", time.monotonic() + limits.test
-    elif kind_ == "flag":
-        attempt.flags.append(f"guard: your code {_text(event, 'flag', MAX_FLAG_CHARS)}")
-    elif kind_ == "tampered":
-        attempt.void.append(_text(event, "flag", MAX_FLAG_CHARS))
-    elif kind_ == "done":
-        attempt.ended = "done"
-        peak = event.get("peak_rss_kb")
-        PEAK_RSS_KB.append(int(peak) if isinstance(peak, int) and not isinstance(peak, bool) else 0)
-        return True, phase, phase_deadline
-    elif kind_ in ("worker_error", "collect_error"):
-        attempt.message = attempt.message or _text(event, "message")
-    else:
-        attempt.void.append("the results channel carried an event the grader does not know")
-    return False, phase, phase_deadline
+            self.attempt.results[name] = protocol.Result.parse(frame)
+        self.attempt.running = None
+        return self._next_test(_Phase.BETWEEN)
+
+    def _flag(self, frame: protocol.Frame) -> bool:
+        self.attempt.flags.append(f"guard: your code {protocol.Flagged.parse(frame).flag}")
+        return False
+
+    def _tampered(self, frame: protocol.Frame) -> bool:
+        self.attempt.void.append(protocol.Tampered.parse(frame).flag)
+        return False
+
+    def _done(self, frame: protocol.Frame) -> bool:
+        self.attempt.ended = Ended.DONE
+        PEAK_RSS_KB.append(protocol.Done.parse(frame).peak_rss_kb)
+        return True
+
+    def _failed(self, frame: protocol.Frame, event: type[protocol.WorkerFailed | protocol.CollectFailed]) -> bool:
+        if not self.attempt.message:  # the first message counts; a later one is not read
+            self.attempt.message = event.parse(frame).message
+        return False
+
+    def _worker_error(self, frame: protocol.Frame) -> bool:
+        return self._failed(frame, protocol.WorkerFailed)
+
+    def _collect_error(self, frame: protocol.Frame) -> bool:
+        return self._failed(frame, protocol.CollectFailed)
+
+    def _unknown(self, frame: protocol.Frame) -> bool:
+        # Also the sandbox and screen kinds out of their phase.
+        self.attempt.void.append(protocol.UNKNOWN)
+        return False
+
+    # After the screen, each kind the grader reads; any other is voided as unknown.
+    HANDLERS: ClassVar[dict[str, Callable[[_Watch, protocol.Frame], bool]]] = {
+        protocol.Collected.KIND: _collected,
+        protocol.Imported.KIND: _imported,
+        protocol.ImportFailed.KIND: _import_error,
+        protocol.Crashed.KIND: _crashed,
+        protocol.Started.KIND: _start,
+        protocol.Result.KIND: _result,
+        protocol.Flagged.KIND: _flag,
+        protocol.Tampered.KIND: _tampered,
+        protocol.Done.KIND: _done,
+        protocol.WorkerFailed.KIND: _worker_error,
+        protocol.CollectFailed.KIND: _collect_error,
+    }
 
 
 def _start(spec: worker.WorkerSpec) -> tuple[Any, Any, Any]:

@@ -109,7 +109,7 @@ def is_address(host: object) -> bool:
 def trusted_roots() -> tuple[str, ...]:
     """Where the code that may touch protected files lives: Python itself and the grader."""
     roots = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots.add(str(Path(__file__).resolve().parent))
+    roots.add(str(Path(__file__).resolve().parents[1]))  # the whole package: sandbox, kit, suites
     import _pytest
     import pluggy
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,20 +32,56 @@ from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 # Modules whose every function, class (and its attributes) and module binding is watched.
-# An entry of alternatives names a module that moved between releases (pytest 9 split
-# ``_pytest.python_api`` into ``_pytest.raises`` and ``_pytest.approx``): each one present
-# is watched, and tests/sandbox/test_integrity.py fails when none of an entry's is.
-WATCHED_MODULES: tuple[str | tuple[str, ...], ...] = (
+# Each exists in every release this project supports, unless RELEASES says which have it.
+WATCHED_MODULES: tuple[str, ...] = (
     "_pytest.runner", "_pytest.reports", "_pytest.python", "_pytest.main", "_pytest.outcomes",
-    "_pytest.fixtures", "_pytest.nodes", ("_pytest.python_api", "_pytest.raises", "_pytest.approx"),
+    "_pytest.fixtures", "_pytest.nodes", "_pytest.python_api", "_pytest.raises", "_pytest.approx",
     "_pytest.assertion.rewrite",
     "_pytest.assertion.util", "_pytest.skipping", "_pytest.unittest", "_pytest.terminal", "_pytest.logging",
     "pluggy", "pluggy._callers", "pluggy._hooks", "pluggy._manager", "pluggy._result",
+    "pluggy._caller", "pluggy._execution", "pluggy._impl",
     "pytest",
-    "autograder.sandbox.plugin", "autograder.sandbox.messages", "autograder.sandbox.loader", "autograder.sandbox.canary",
-    "autograder.sandbox.integrity", "autograder.sandbox.guard",
+    "autograder.sandbox.plugin", "autograder.sandbox.messages", "autograder.sandbox.loader",
+    "autograder.sandbox.canary", "autograder.sandbox.integrity", "autograder.sandbox.guard",
     "json", "json.decoder", "json.encoder",
 )
+# What a result passes through on its way to the grader, named where it is defined. A module
+# watched whole says nothing when pytest or pluggy moves a function out of it (pluggy 1.7 left
+# ``_hooks`` and ``_callers`` as re-exports: ``HookCaller.__call__`` went unwatched), so each of
+# these must be an entry of every snapshot: :func:`gaps` names the ones that are not.
+WATCHED_NAMES: tuple[str, ...] = (
+    "_pytest.runner.runtestprotocol", "_pytest.runner.call_and_report", "_pytest.runner.CallInfo.from_call",
+    "_pytest.runner.pytest_runtest_makereport", "_pytest.runner.pytest_runtest_protocol",
+    "_pytest.runner.check_interactive_exception",
+    "_pytest.reports.TestReport.from_item_and_call", "_pytest.reports.TestReport.__init__",
+    "_pytest.reports.BaseReport.passed", "_pytest.reports.BaseReport.failed", "_pytest.reports.CollectReport.__init__",
+    "_pytest.python.Function.runtest", "_pytest.python.Function.setup", "_pytest.python.pytest_pyfunc_call",
+    "_pytest.main.pytest_runtestloop", "_pytest.main.Session.perform_collect",
+    "_pytest.outcomes.fail", "_pytest.outcomes.skip", "_pytest.outcomes.exit",
+    "_pytest.outcomes.OutcomeException.__init__",
+    "_pytest.fixtures.FixtureDef.execute", "_pytest.fixtures.FixtureRequest.getfixturevalue",
+    "_pytest.python_api.raises", "_pytest.raises.raises", "_pytest.python_api.approx", "_pytest.approx.approx",
+    "_pytest.assertion.rewrite.rewrite_asserts", "_pytest.assertion.util.assertrepr_compare",
+    "pytest.fail", "pytest.skip", "pytest.raises", "pytest.approx", "pytest.main",
+    "pluggy._manager.PluginManager._hookexec", "pluggy._manager._multicall", "pluggy._callers._multicall",
+    "pluggy._execution._multicall", "pluggy._hooks.HookCaller.__call__", "pluggy._caller.HookCaller.__call__",
+    "pluggy._result.Result.get_result",
+    "json.dumps", "json.loads",
+)
+# The watched modules and names that only some of the supported releases have (pytest>=8.2 in
+# pyproject.toml, the floor of the minimum-versions leg, and the pluggy>=1.5 it brings): the
+# distribution, the first release with it and the first without (None: every supported one).
+# A name inherits its module's entry. Anything not here must exist in every supported release.
+RELEASES: dict[str, tuple[str, str | None, str | None]] = {
+    "_pytest.raises": ("pytest", "8.4", None),       # raises() moved out of python_api
+    "_pytest.python_api": ("pytest", None, "9.2"),   # what was left of it became _pytest.approx
+    "_pytest.python_api.raises": ("pytest", None, "8.4"),
+    "_pytest.approx": ("pytest", "9.2", None),
+    "pluggy._caller": ("pluggy", "1.7", None),       # HookCaller, from pluggy._hooks
+    "pluggy._execution": ("pluggy", "1.7", None),    # _multicall, from pluggy._callers
+    "pluggy._impl": ("pluggy", "1.7", None),         # HookImpl, from pluggy._hooks
+    "pluggy._hooks.HookCaller.__call__": ("pluggy", None, "1.7"),  # pluggy._hooks re-exports it since
+}
 # Module prefixes watched the same way, whatever they hold (the kit grows).
 WATCHED_PREFIXES: tuple[str, ...] = ("autograder.kit",)
 # Classes watched attribute by attribute although their module is not.
@@ -106,15 +143,14 @@ class Snapshot:
 
 def _modules(suite_modules: Iterable[ModuleType]) -> list[tuple[str, ModuleType]]:
     found: dict[str, ModuleType] = {}
-    for entry in WATCHED_MODULES:
-        for name in (entry,) if isinstance(entry, str) else entry:
-            module = sys.modules.get(name)
-            if module is None:
-                try:
-                    module = importlib.import_module(name)
-                except ImportError:
-                    continue
-            found[name] = module
+    for name in WATCHED_MODULES:
+        module = sys.modules.get(name)
+        if module is None:
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue  # not in this release (RELEASES says which have it; gaps() checks)
+        found[name] = module
     for name, module in list(sys.modules.items()):
         if isinstance(module, ModuleType) and name.startswith(WATCHED_PREFIXES):
             found[name] = module
@@ -223,6 +259,60 @@ def changed(before: Snapshot, suite_modules: Iterable[ModuleType] = ()) -> list[
         if read() != expected:
             found.append(label)
     return sorted(found)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """'9.2.0' -> (9, 2, 0); a pre-release counts as its release ('9.3.0rc1' -> (9, 3, 0))."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match.group().split(".")) if match else ()
+
+
+def expected(label: str) -> bool:
+    """Whether the installed releases should have the watched module or name ``label``."""
+    declared = [key for key in RELEASES if label == key or label.startswith(key + ".")]
+    if not declared:
+        return True
+    distribution, first, last = RELEASES[max(declared, key=len)]
+    installed = _release(importlib.import_module(distribution).__version__)
+    return (first is None or installed >= _release(first)) and (last is None or installed < _release(last))
+
+
+def _releases(label: str) -> str:
+    """The distribution a watched name comes from, with its installed release: 'pytest 9.2.0'."""
+    name = label.partition(".")[0].lstrip("_")
+    version = getattr(importlib.import_module(name), "__version__", "?") if name in ("pytest", "pluggy") else ""
+    return f"{name} {version}".strip()
+
+
+def _held() -> set[str]:
+    """The labels of a snapshot taken now (the watched classes' modules imported first)."""
+    for module_name, _ in WATCHED_CLASSES:
+        importlib.import_module(module_name)
+    taken = snapshot()
+    return {entry[0] for entry in taken.entries} | {label for label, _, _ in taken.sizes}
+
+
+def gaps() -> list[str]:
+    """What the watch lists promise and this installation breaks, one sentence each.
+
+    A watched module, class or name that the installed releases should have and a snapshot
+    does not hold was renamed or moved: nothing watches it any more (find where it went,
+    watch that, and say in :data:`RELEASES` which releases have which). One that
+    :data:`RELEASES` declares absent from them but is there has a wrong declaration.
+    The grader itself never calls this (a worker grades with whatever is installed and
+    watches what it finds); tests/sandbox/test_integrity.py does, and fails on any gap.
+    """
+    held = _held()
+    wanted = [(f"sys.modules[{name}]", name) for name in WATCHED_MODULES]
+    wanted += [(f"{module}.{cls}", f"{module}.{cls}") for module, cls in WATCHED_CLASSES]
+    wanted += [(name, name) for name in WATCHED_NAMES]
+    found = []
+    for label, name in wanted:
+        if expected(name) and label not in held:
+            found.append(f"{name} is not watched: {_releases(name)} does not define it there (moved or renamed?)")
+        elif label in held and not expected(name):
+            found.append(f"{name} is watched, but RELEASES says {_releases(name)} has no such name")
+    return found
 
 
 _checker: list[Checker] = []

@@ -2,7 +2,8 @@
 
 Like exercism's test runner it listens to pytest's hooks rather than parsing output.
 It emits, in order: ``collected`` (every test with its points and task), then for each
-test ``start`` and ``result``, and finally ``done``. The grader watches the stream: a
+test ``start`` and ``result``, and finally ``done``, each an event type of
+:mod:`autograder.sandbox.protocol` sent as its frame. The grader watches the stream: a
 test that starts and never reports is the one that hung or killed the worker.
 """
 
@@ -17,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from autograder.sandbox import canary, guard, integrity, loader
+from autograder.sandbox import canary, guard, integrity, loader, protocol
 from autograder.sandbox.messages import failure, shorten
 
-Emit = Callable[[dict[str, Any]], None]
+Emit = Callable[[protocol.Frame], None]
 # Bound at import, before any student code: a replaced ``pytest.fail`` must not break the
 # reporter (it is flagged; the run goes on).
 _FAILED = pytest.fail.Exception
@@ -66,6 +67,10 @@ class Reporter:
         self.snapshot: integrity.Snapshot | None = None
         self.plugin_manager: Any = None
 
+    def _send(self, event: protocol.Event) -> None:
+        """Every event leaves as its frame, a plain dict, through ``emit``."""
+        self.emit(event.frame())
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
@@ -81,14 +86,8 @@ class Reporter:
             items[:] = canary.mix(items, self.canaries, template)
         self.canaries = ()  # the names are not kept where the student's code could look them up
         self.plugin_manager = config.pluginmanager
-        self.emit({
-            "event": "collected",
-            "tests": [
-                {"name": item.name, "max_score": points_of(item), "task": task_of(item),
-                 "description": description_of(item)}
-                for item in items
-            ],
-        })
+        self._send(protocol.Collected(tuple(
+            protocol.PlannedTest(item.name, points_of(item), task_of(item), description_of(item)) for item in items)))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Import the student's module once before any test, to report import errors.
@@ -106,20 +105,22 @@ class Reporter:
         hook = None
         if self.protected is not None:
             hook = guard.install(student_file=self.student_file, protected=self.protected, writable=self.writable,
-                          report=lambda rule: self.emit({"event": "flag", "flag": rule}))
+                          report=lambda rule: self._send(protocol.Flagged(rule)))
+        # The protocol's module too: the events are built from its classes after the student's code ran.
         self.snapshot = integrity.snapshot(
-            self.suite_modules, instances=[("the reporter", self, frozenset({"snapshot"}))],
+            (*self.suite_modules, protocol), instances=[("the reporter", self, frozenset({"snapshot"}))],
             closures=[("the reporter's channel", self.emit), *([("the guard", hook)] if hook else [])],
             plugin_manager=self.plugin_manager)
         integrity.install(self._check)
         try:
             loader.load(self.student_file, self.item_id)
         except loader.StudentImportError as exc:
-            kind = "crashed" if isinstance(exc.original, (SystemExit, KeyboardInterrupt)) else "import_error"
-            self.emit({"event": kind, "message": exc.message})
+            failed = protocol.Crashed if isinstance(exc.original, (SystemExit, KeyboardInterrupt)) \
+                else protocol.ImportFailed
+            self._send(failed(exc.message))
             os._exit(0)
         self._check()
-        self.emit({"event": "imported"})
+        self._send(protocol.Imported())
 
     def _check(self) -> None:
         """Report that pytest's or the grader's functions were replaced.
@@ -131,15 +132,15 @@ class Reporter:
             return
         replaced = integrity.changed(self.snapshot, self.suite_modules)
         if replaced:
-            self.emit({"event": "tampered", "flag": "replaced " + ", ".join(replaced[:3])
-                       + (f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")})
+            self._send(protocol.Tampered("replaced " + ", ".join(replaced[:3])
+                                         + (f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.emit({"event": "collect_error", "message": shorten(str(report.longrepr))})
+            self._send(protocol.CollectFailed(shorten(str(report.longrepr))))
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple) -> None:
-        self.emit({"event": "start", "name": nodeid.rpartition("::")[2]})
+        self._send(protocol.Started(nodeid.rpartition("::")[2]))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
@@ -158,9 +159,10 @@ class Reporter:
                 outcome["status"] = "error"
             outcome["message"] = failure(exc, self.student_file)
         if call.when == "teardown":
-            self.emit({"event": "result", "name": item.name, **self.outcomes.pop(item.name)})
+            outcome = self.outcomes.pop(item.name)
+            self._send(protocol.Result(item.name, outcome["status"], outcome["message"]))
         return report
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         # The worker's peak memory, for the throughput benchmark (kilobytes on Linux).
-        self.emit({"event": "done", "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+        self._send(protocol.Done(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))

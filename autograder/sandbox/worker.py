@@ -3,13 +3,13 @@
 The grader never imports student code itself. It forks a worker per item (from a
 fork server that has already imported FastAPI, pytest and the kit, so a fork costs
 milliseconds), and the worker sends events back over a pipe as JSON (never pickles:
-a student who writes into the pipe must not be able to run code in the grader).
+a student who writes into the pipe must not be able to run code in the grader), each
+built from the types of :mod:`autograder.sandbox.protocol`.
 Whatever the student's code does to this process, the grader only loses this one run.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import signal
@@ -18,9 +18,8 @@ import tempfile
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
-from autograder.sandbox import confine
+from autograder.sandbox import confine, protocol
 from autograder.sandbox.limits import ResourceLimits
 
 PYTEST_ARGS = [
@@ -28,7 +27,6 @@ PYTEST_ARGS = [
     "-p", "no:warnings", "-p", "no:faulthandler", "-s", "--no-header", "--tb=no", "-o", "addopts=",
     "-o", "console_output_style=classic",
 ]
-MAX_EVENT_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -47,13 +45,8 @@ class WorkerSpec:
 
 def run(conn: Connection, spec: WorkerSpec) -> None:
     """Worker entry point. Never returns: the process ends with ``os._exit``."""
-    send_bytes = conn.send_bytes  # bound now: replacing Connection.send_bytes later changes nothing
-    dumps = json.dumps
+    emit = protocol.sender(conn.send_bytes)  # bound now: replacing Connection.send_bytes later changes nothing
     exit_now = os._exit
-
-    def emit(event: dict[str, Any]) -> None:
-        data = dumps(event, default=str).encode()
-        send_bytes(data[:MAX_EVENT_BYTES])
 
     try:
         # Already imported by the fork server (autograder.preload): these cost nothing here,
@@ -73,12 +66,12 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
             try:
                 applied = confine.enter(spec.policy)
             except confine.SandboxError as exc:
-                emit({"event": "sandbox_error", "message": str(exc)})
+                emit(protocol.SandboxFailed(str(exc)).frame())
                 return
-            emit({"event": "sandbox", **applied.record()})
+            emit(protocol.Sandboxed(**applied.record()).frame())
         # The static screen runs here, sandboxed and under the import's time limit: a file
         # made to be slow to screen costs its own item, never the grader.
-        emit({"event": "screen", "findings": [str(f) for f in screen.screen_file(student_file)]})
+        emit(protocol.Screened(tuple(str(f) for f in screen.screen_file(student_file))).frame())
         job = student_file.parent
         private_tmp = job / "tmp"
         private_tmp.mkdir(exist_ok=True)
@@ -107,7 +100,7 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
                     plugins=[reporter])
     except BaseException as exc:  # noqa: BLE001 - report, never hang the grader
         try:
-            emit({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"})
+            emit(protocol.WorkerFailed(f"{type(exc).__name__}: {exc}").frame())
         except BaseException:  # noqa: BLE001
             pass
     finally:
@@ -132,7 +125,7 @@ def _limit(limits: ResourceLimits) -> None:
     for which, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
                          (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_NOFILE, limits.open_files),
                          (resource.RLIMIT_NPROC, limits.processes)):
-        soft, hard = resource.getrlimit(which)
+        _, hard = resource.getrlimit(which)
         cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (cap, cap))
     # Past RLIMIT_FSIZE a write fails with EFBIG instead of killing the worker.

@@ -10,7 +10,6 @@ import os
 import re
 import unicodedata
 from html.parser import HTMLParser
-from typing import ClassVar
 
 import pytest
 from rich.console import Console
@@ -22,6 +21,7 @@ from autograder.grading.store import Store
 from autograder.outputs import gradebook, report
 from autograder.results import ItemResult, SubmissionResult
 from tests.conftest import COURSE
+from tests.support.timing import promptly
 
 runner = CliRunner()
 FIRST = COURSE.items[0]
@@ -53,8 +53,8 @@ def class_results() -> list[SubmissionResult]:
 class Page(HTMLParser):
     """Collects what the tests look at, and checks that every element is closed in order."""
 
-    VOID: ClassVar[set[str]] = {"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base",
-                                "embed", "param", "track"}
+    VOID = frozenset({"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base", "embed",
+                      "param", "track"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -438,8 +438,6 @@ def test_the_page_holds_no_control_character_and_the_isolation_line():
 
 @pytest.mark.parametrize("option", ["--json", "--csv", "--html"])
 def test_report_refuses_a_fifo_output(tmp_path, option):
-    from tests.test_safe import promptly
-
     fill(tmp_path / "g.sqlite", class_results())
     fifo = tmp_path / "out"
     os.mkfifo(fifo)

@@ -15,7 +15,7 @@ import pytest
 
 from autograder.outputs import report
 from tests.conftest import COURSE
-from tests.test_jupyter_e2e import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sync_api
+from tests.support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sync_api
 
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")]
 

@@ -244,4 +244,5 @@ def test_suites_are_carved_out_of_an_environment_that_holds_the_package(tmp_path
     rules: list[confine.Rule] = []
     confine._allow_except(str(site), [str(site / "autograder" / "course" / "suites")], confine.READ, rules)
     allowed = {Path(r.path).relative_to(site).as_posix(): r.access for r in rules if Path(r.path) != site}
-    assert allowed == {"autograder": confine.LIST, "autograder/course": confine.LIST, "autograder/kit": confine.READ, "fastapi": confine.READ}
+    assert allowed == {"autograder": confine.LIST, "autograder/course": confine.LIST, "autograder/kit": confine.READ,
+                       "fastapi": confine.READ}

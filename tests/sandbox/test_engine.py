@@ -12,7 +12,7 @@ import time
 import pytest
 
 from autograder.paths import SOLUTIONS
-from autograder.sandbox import canary, channel, engine, worker
+from autograder.sandbox import canary, channel, confine, engine, protocol, worker
 from autograder.sandbox.limits import Limits
 from tests.conftest import COURSE
 
@@ -128,7 +128,7 @@ def test_canaries_run_when_every_real_test_was_graded_before(tmp_path):
                                     resources=LIMITS.resources)
     attempt = engine._run_worker(ITEM, spec, LIMITS, time.monotonic() + LIMITS.item, channel.Budget())
     assert attempt.ended == "done" and not attempt.void
-    assert {name: outcome["status"] for name, outcome in attempt.results.items()} == dict.fromkeys(canaries, "failed")
+    assert {name: result.status for name, result in attempt.results.items()} == dict.fromkeys(canaries, "failed")
 
 
 def test_no_plugin_from_the_environment_runs_in_a_worker(tmp_path):
@@ -140,3 +140,116 @@ def test_no_plugin_from_the_environment_runs_in_a_worker(tmp_path):
     result = grade(tmp_path, at_import(probe))
     assert result.status == "graded", result.message
     assert result.score == result.max_score == ITEM.points
+
+
+# --- the stream, read by the grader: one worker's frames as the grader takes them ------------
+
+
+class Script:
+    """A worker's stream without a worker: these frames, then how it stops."""
+
+    def __init__(self, frames: list[dict], end: str) -> None:
+        self.frames = list(frames)
+        self.end = end  # "eof" (the pipe closed), "silence" (no frame before the deadline) or "partial"
+        self.partial = False
+
+    def next(self, deadline: float) -> dict | None:
+        if self.frames:
+            return self.frames.pop(0)
+        if self.end == "eof":
+            raise EOFError
+        self.partial = self.end == "partial"
+        return None
+
+
+def read(frames: list[dict], end: str = "eof", sandboxed: bool = False, deadline: float | None = None):
+    deadline = time.monotonic() + LIMITS.item if deadline is None else deadline
+    return engine._Watch(ITEM, LIMITS, deadline, Script(frames, end), sandboxed=sandboxed).follow()
+
+
+SCREEN = {"event": "screen", "findings": []}
+COLLECTED = {"event": "collected", "tests": [{"name": "test_a", "max_score": 2, "task": 1, "description": "a"},
+                                             {"name": "test_b", "max_score": 1, "task": None, "description": ""}]}
+IMPORTED = {"event": "imported"}
+RUNNING = [SCREEN, COLLECTED, IMPORTED, {"event": "start", "name": "test_a"}]
+UNKNOWN = "the results channel carried an event the grader does not know"
+
+
+def summary(attempt) -> tuple:
+    return (attempt.ended, attempt.message, attempt.running, attempt.flags, attempt.void,
+            {name: (result.status, result.message) for name, result in attempt.results.items()})
+
+
+def test_an_honest_stream_is_taken_whole():
+    attempt = read([{"event": "sandbox", "level": "full", "layers": {}, "missing": {}},
+                    {"event": "screen", "findings": ["grader-path: line 2", 3]}, *RUNNING[1:],
+                    {"event": "result", "name": "test_a", "status": "passed", "message": ""},
+                    {"event": "done", "peak_rss_kb": 4321}], sandboxed=True)
+    assert summary(attempt) == ("done", "", None, ["grader-path: line 2"], [], {"test_a": ("passed", "")})
+    assert attempt.planned == (protocol.PlannedTest("test_a", 2, 1, "a"), protocol.PlannedTest("test_b", 1, None, ""))
+    assert engine.PEAK_RSS_KB[-1] == 4321
+
+
+@pytest.mark.parametrize(("frames", "end", "expected"), [
+    # Out of order, before any student code: the stream is forged, the attempt ends.
+    ([SCREEN], "eof", ("violation", "", None, [], ["the results channel did not begin with the sandbox report"], {})),
+    ([{"event": "sandbox_error", "message": 5}], "eof",
+     ("violation", "", None, [], ["an event's 'message' was not text"], {})),
+], ids=["screen-first", "sandbox-error-not-text"])
+def test_a_sandboxed_worker_begins_with_its_sandbox_report(frames, end, expected):
+    assert summary(read(frames, end, sandboxed=True)) == expected
+
+
+def test_a_sandbox_that_failed_is_the_graders_error():
+    with pytest.raises(confine.SandboxError, match="could not enter its sandbox: landlock: off"):
+        read([{"event": "sandbox_error", "message": "landlock: off"}], sandboxed=True)
+
+
+@pytest.mark.parametrize(("frames", "end", "expected"), [
+    ([COLLECTED], "eof", ("violation", "", None, [], ["the results channel did not carry the screen's findings"], {})),
+    ([{"event": "screen", "findings": "none"}], "eof",
+     ("violation", "", None, [], ["the results channel did not carry the screen's findings"], {})),
+    # Kinds out of their phase, unknown kinds and a second list of tests are voided; the run goes on.
+    ([SCREEN, {"event": "sandbox"}, {"event": "screen"}, {"event": "noise"}, COLLECTED,
+      {"event": "collected", "tests": "forged"}, {"event": "done"}], "eof",
+     ("done", "", None, [], [UNKNOWN] * 4, {})),
+    # A result for a test that is not running, or a second one, voids unread (its message is never checked).
+    ([*RUNNING, {"event": "result", "name": "test_b", "status": "passed", "message": 5}], "silence",
+     ("died", "the worker stopped reporting", None, [], ["a result arrived for test_b, which was not running"], {})),
+    ([*RUNNING, {"event": "result", "name": "test_a", "status": "failed", "message": "m" * 700},
+      {"event": "start", "name": "test_a"}, {"event": "result", "name": "test_a", "status": "passed", "message": 5}],
+     "eof", ("died", "the process running this test died (os._exit, a crash, or memory exhausted?)", None, [],
+             ["a second result arrived for test_a"], {"test_a": ("failed", "m" * 600)})),
+    ([*RUNNING, {"event": "result", "name": "test_a", "status": "passed", "message": 5}], "eof",
+     ("violation", "", "test_a", [], ["an event's 'message' was not text"], {})),
+    ([*RUNNING, {"event": "result", "name": "test_a", "status": "skipped"}], "eof",
+     ("violation", "", "test_a", [], ["a result carried an unknown status"], {})),
+    # The first error message counts; a later one is not read.
+    ([SCREEN, {"event": "collect_error", "message": "first"}, {"event": "worker_error", "message": 5}], "eof",
+     ("crashed", "your module ended the process while being imported (os._exit or a crash?)", None, [], [], {})),
+    ([SCREEN, {"event": "worker_error", "message": 5}], "eof",
+     ("violation", "", None, [], ["an event's 'message' was not text"], {})),
+    # The guard's flags and tampering reports, cut to a line's length.
+    ([SCREEN, {"event": "flag", "flag": "f" * 300}, {"event": "tampered", "flag": "t" * 300}, {"event": "done"}],
+     "eof", ("done", "", None, [f"guard: your code {'f' * 200}"], ["t" * 200], {})),
+    # How the attempt ends when the worker says nothing more.
+    ([SCREEN, COLLECTED, {"event": "import_error", "message": "NameError: x"}], "eof",
+     ("import_error", "NameError: x", None, [], [], {})),
+    ([SCREEN, COLLECTED, {"event": "crashed", "message": "SystemExit: 3"}], "eof",
+     ("crashed", "SystemExit: 3", None, [], [], {})),
+    ([SCREEN, COLLECTED], "silence", ("import_timeout", f"importing {ITEM.filename} did not finish within 8 s "
+                                      "(an endless loop at module level?)", None, [], [], {})),
+    (RUNNING, "silence", ("test_timeout", "did not finish within 4 s (an endless loop, or a call that never returns?)",
+                          "test_a", [], [], {})),
+    (RUNNING, "partial", ("violation", "", "test_a", [], ["a partial frame stalled the results channel"], {})),
+], ids=["collected-first", "findings-not-a-list", "unknown-kinds", "result-not-running", "second-result",
+        "message-not-text", "unknown-status", "first-message-kept", "message-not-text-first", "flags-cut",
+        "import-error", "crashed", "import-timeout", "test-timeout", "partial-frame"])
+def test_a_forged_or_broken_stream_ends_as_it_always_did(frames, end, expected):
+    assert summary(read(frames, end)) == expected
+
+
+def test_the_item_limit_ends_the_attempt_first():
+    attempt = read(RUNNING, deadline=time.monotonic() - 1)
+    assert summary(attempt) == ("item_timeout", f"grading {ITEM.filename} took longer than 120 s in all", None, [],
+                                [], {})

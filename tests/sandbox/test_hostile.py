@@ -22,7 +22,6 @@ import csv
 import io
 import json
 import os
-import re
 import resource
 import socket
 import sysconfig
@@ -35,18 +34,14 @@ import pytest
 from autograder.grading import batch
 from autograder.grading.store import Store
 from autograder.outputs.gradebook import write_csv, write_json
-from autograder.paths import EXERCISES, ROOT, SOLUTIONS
+from autograder.paths import ROOT, SOLUTIONS
 from autograder.sandbox import confine, workspace
 from autograder.sandbox.limits import Limits
 from tests.conftest import COURSE
+from tests.support.hostile import CORPUS, ITEM_ID, base_text, submission_text
 
-ITEM = COURSE.item("async01_why_async")
-CORPUS = Path(__file__).parents[1] / "data" / "hostile"
+ITEM = COURSE.item(ITEM_ID)
 CASES = sorted(CORPUS.glob("*.py"))
-HEADER = re.compile(r"^# expected: (?P<score>[\d.]+)/(?P<points>[\d.]+) status=(?P<status>\w+) base=(?P<base>\w+)"
-                    r"(?: item=(?P<item>\w+))? where=(?P<where>\w+)(?: flags=(?P<flag>.+))?\n# why: (?P<why>.+)\n")
-APP = "app = FastAPI()\n"
-HANDLER = "async def dashboard(user_id: int = 1) -> dict:\n"
 TARGET = Path("/tmp/workbook-hostile-target.txt")  # what delete_outside and write_outside aim at
 MARKER = "workbook-hostile"  # every file or process an attack tries to leave carries it
 # Short enough to keep the run quick, long enough for a loaded 2-core machine.
@@ -54,27 +49,6 @@ LIMITS = Limits(test=5, import_=8, item=120, isolation="strict")
 HONEST = tuple(f"honest-{n}" for n in range(1, 9))
 ODD_NAMES = ("ünï côde's ; $(rm -rf ~) name", "=HYPERLINK(\"evil.example\",\"x\")", "[red]x[bold]y",
              "esc\x1b[31mred\x1b[0m")
-
-
-def base_text(item_id: str, base: str) -> str:
-    folder = {"solution": SOLUTIONS, "stub": EXERCISES}[base]
-    return (folder / f"{item_id}.py").read_text(encoding="utf-8")
-
-
-def submission_text(case: Path, values: dict[str, str] | None = None) -> tuple[re.Match, str]:
-    text = case.read_text(encoding="utf-8")
-    header = HEADER.match(text)
-    assert header, f"{case.name} must start with '# expected: N/M status=... base=... where=...' and '# why: ...'"
-    snippet = text[header.end():]
-    for key, value in (values or {}).items():
-        snippet = snippet.replace("{" + key + "}", value)
-    if header["base"] == "none":
-        return header, snippet
-    base = base_text(header["item"] or ITEM.id, header["base"])
-    if header["where"] == "import":
-        return header, base.replace(APP, f"{APP}{snippet}\n", 1)
-    body = "".join(f"        {line}\n" for line in snippet.splitlines())
-    return header, base.replace(HANDLER, f"{HANDLER}    if user_id == 7:\n{body}", 1)
 
 
 class Listener:

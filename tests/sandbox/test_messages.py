@@ -30,7 +30,8 @@ def test_syntax_error(tmp_path):
 def test_sys_exit(tmp_path):
     student = tmp_path / "mine.py"
     exc = raise_in(student, "import sys\nsys.exit(2)\n")
-    assert messages.describe(exc, student) == "your code called sys.exit(2) (mine.py, line 2); a web app must never exit"
+    assert messages.describe(exc, student) == (
+        "your code called sys.exit(2) (mine.py, line 2); a web app must never exit")
 
 
 def test_failure_keeps_only_the_checks_sentence():

@@ -20,7 +20,7 @@ from autograder.grading.submissions import MAX_FILE_BYTES
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.sandbox import screen as screen_module
 from autograder.sandbox.screen import RULES, Finding, screen, screen_file
-from tests.sandbox.test_hostile import submission_text
+from tests.support.hostile import submission_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parents[1] / "data"

@@ -104,9 +104,17 @@ def _instructor(name: str) -> ModuleType:
         raise fail(INSTRUCTOR_ONLY) from None
 
 
-def _items(ids: str | list[str] | None, sections: list[str] | None = None) -> list[manifest.Item]:
+def _item(course: manifest.Course, item_id: str) -> manifest.Item:
+    """The item named on the command line, or its one-line error."""
+    try:
+        return course.item(item_id)
+    except manifest.UnknownItem as exc:
+        raise fail(str(exc)) from None
+
+
+def _items(course: manifest.Course, ids: str | list[str] | None, sections: list[str] | None = None
+           ) -> list[manifest.Item]:
     """The items of ``--items`` (comma-separated, or repeated) and of ``--section``; all by default."""
-    course = manifest.load()
     values = [ids] if isinstance(ids, str) else ids or []
     try:
         selected = course.select([i.strip() for v in values for i in v.split(",") if i.strip()] or None,
@@ -119,10 +127,10 @@ def _items(ids: str | list[str] | None, sections: list[str] | None = None) -> li
 
 
 # An assignment: the options of the commands that hand out or grade one week's items.
-AssignmentItems = Annotated[Optional[list[str]], typer.Option(
+AssignmentItems = Annotated[list[str] | None, typer.Option(
     "--items", metavar="ID[,ID...]",
     help="Item ids, comma-separated or repeated (default: every item, or only --section's).")]
-AssignmentSections = Annotated[Optional[list[str]], typer.Option(
+AssignmentSections = Annotated[list[str] | None, typer.Option(
     "--section", metavar="NAME",
     help="Every item of a section (see `workbook list`); repeat it for more, add --items to it.")]
 
@@ -163,7 +171,8 @@ IsolationOption = Annotated[Isolation, typer.Option(
 TestTimeout = Annotated[float, typer.Option("--test-timeout", min=0.1, help="Seconds per test.")]
 ImportTimeout = Annotated[float, typer.Option("--import-timeout", min=0.1,
                                               help="Seconds to import the student's module.")]
-ItemTimeout = Annotated[float, typer.Option("--item-timeout", min=1, help="Seconds per item (per mutant, in the audit).")]
+ItemTimeout = Annotated[float, typer.Option("--item-timeout", min=1,
+                                            help="Seconds per item (per mutant, in the audit).")]
 
 
 def _sandbox_record(level: Isolation) -> dict:
@@ -178,68 +187,49 @@ def _sandbox_record(level: Isolation) -> dict:
 
 @app.command()
 def check(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id, as `workbook list` shows it.")],
-          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
+          path: Annotated[Path | None, typer.Option("--path", help="Folder holding your exercise files.")] = None,
           isolation: IsolationOption = Isolation.auto) -> None:
     """Run an item's public checks on your exercise file."""
     from autograder.sandbox import warm
     from autograder.student.check import run_checks
+    from autograder.student.state import remember
     warm.start()  # already started by the `workbook` entry point; not when called in-process
 
-    try:
-        manifest.load().item(item)
-    except manifest.UnknownItem as exc:
-        raise fail(str(exc)) from None
+    found = _item(manifest.load(), item)
     if path is not None and not path.is_dir():
         raise fail(f"no such folder: {path}")
     _sandbox_record(isolation)
     try:
-        report = run_checks(item, path, replace(limits.CHECK_LIMITS, isolation=isolation.value))
+        report = run_checks(found, path, replace(limits.CHECK_LIMITS, isolation=isolation.value))
     except SandboxError as exc:
         raise fail(exc) from None
-    _remember(report)
+    remember([report])
     for line in report.lines():
         say(line, "green" if line.startswith("✓") else ("red" if line.startswith("✗") else ""))
     raise typer.Exit(0 if report.passed else 1)
 
 
-def _remember(report) -> None:
-    """Record a check in the student's progress file (never fails the command)."""
-    from autograder.student.state import State
-
-    try:
-        state = State.load()
-        state.record_report(report)
-        state.save()
-    except OSError:
-        pass
-
-
 @app.command()
 def hint(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
          show_all: Annotated[bool, typer.Option("--all", help="Show every level of every task's hint.")] = False,
-         task: Annotated[Optional[int], typer.Option("--task", help="The task whose hint to show "
-                                                     "(default: the first one your last check failed).")] = None,
-         path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None
+         task: Annotated[int | None, typer.Option("--task", help="The task whose hint to show "
+                                                  "(default: the first one your last check failed).")] = None,
+         path: Annotated[Path | None, typer.Option("--path", help="Folder holding your exercise files.")] = None
          ) -> None:
     """Show the next level of a task's hint: the idea first, then the API, then code."""
     from autograder.student import hints
 
+    found = _item(manifest.load(), item)
     try:
-        found = manifest.load().item(item)
-    except manifest.UnknownItem as exc:
+        lines = hints.lines(found, path, task, show_all)
+    except hints.UnknownTask as exc:
         raise fail(str(exc)) from None
-    if task is not None and not found.levels(task):
-        raise fail(f"{found.id} has no task {task} (tasks 1 to {found.tasks})")
-    if show_all:
-        lines = hints.all_lines(found.id)
-    else:
-        _, lines = hints.reveal(found.id, path, task)
     for number, line in enumerate(lines):
         console.print(clean(line), highlight=False, markup=False, style="dim" if number else None, soft_wrap=True)
 
 
 @app.command()
-def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
+def progress(path: Annotated[Path | None, typer.Option("--path", help="Folder holding your exercise files.")] = None,
              refresh: Annotated[bool, typer.Option("--refresh/--no-refresh",
                                                    help="Re-check items whose file changed.")] = True) -> None:
     """Show which items pass their public checks, by section."""
@@ -248,39 +238,27 @@ def progress(path: Annotated[Optional[Path], typer.Option("--path", help="Folder
 
     if path is not None and not path.is_dir():
         raise fail(f"no such folder: {path}")
+    course = manifest.load()
     if not refresh:
         state = State.load()
     else:
         with _progress(False, "items") as bar:
-            task = None
-
-            def on_plan(total: int) -> None:
-                nonlocal task
-                if bar is not None and total:
-                    task = bar.add_task("checking changed items", total=total)
-
-            def on_checked(item_id: str) -> None:
-                if bar is not None and task is not None:
-                    bar.advance(task)
-
-            state = tracker.refresh(path, on_plan=on_plan, on_checked=on_checked)
-    console.print(tracker.render(state, path))
+            steps = _Steps(bar, "checking changed items", skip_empty=True)
+            state = tracker.refresh(course, path, on_plan=steps.plan, on_checked=steps.advance)
+    console.print(tracker.render(course, state, path))
 
 
 @app.command()
 def serve(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
-          path: Annotated[Optional[Path], typer.Option("--path", help="Folder holding your exercise files.")] = None,
-          port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535,
-                                                      help="Port (default: 8000, or the next free one).")] = None,
+          path: Annotated[Path | None, typer.Option("--path", help="Folder holding your exercise files.")] = None,
+          port: Annotated[int | None, typer.Option("--port", min=1, max=65535,
+                                                   help="Port (default: 8000, or the next free one).")] = None,
           reload: Annotated[bool, typer.Option("--reload/--no-reload", help="Restart on save.")] = True) -> None:
     """Run your app with uvicorn on 127.0.0.1, reloading on save; try it at /docs."""
     from autograder.paths import EXERCISES
     from autograder.student import serve as server
 
-    try:
-        found = manifest.load().item(item)
-    except manifest.UnknownItem as exc:
-        raise fail(str(exc)) from None
+    found = _item(manifest.load(), item)
     folder = (path or EXERCISES).resolve()
     file = folder / found.filename
     problem = server.import_problem(file, found.id)
@@ -304,81 +282,75 @@ DEFAULT_DB = Path(".workbook") / "gradebook.sqlite"
 def grade(
     submissions: Annotated[list[Path], typer.Argument(metavar="SUBMISSION",
                                                       help="Folders or .zip files, one per student.")],
-    items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
-    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
-    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML report here.")] = None,
+    items: Annotated[str | None, typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the results JSON here.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
     db: Annotated[Path, typer.Option("--db", help="The gradebook store: each result is saved as it is graded, "
                                                   "and a rerun grades only what it lacks.")] = DEFAULT_DB,
     regrade: Annotated[bool, typer.Option("--regrade", help="Grade everything again, even what is stored.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
     test_timeout: TestTimeout = limits.TEST_SECONDS,
     import_timeout: ImportTimeout = limits.IMPORT_SECONDS,
     item_timeout: ItemTimeout = limits.ITEM_SECONDS,
-    gradescope: Annotated[Optional[Path], typer.Option("--gradescope",
-                                                       help="Write Gradescope's results.json (one submission).")] = None,
-    classroom: Annotated[Optional[Path], typer.Option("--github-classroom",
-                                                      help="Write GitHub Classroom's payload (one submission).")] = None,
+    gradescope: Annotated[Path | None, typer.Option("--gradescope",
+                                                    help="Write Gradescope's results.json (one submission).")] = None,
+    classroom: Annotated[Path | None, typer.Option("--github-classroom",
+                                                   help="Write GitHub Classroom's payload (one submission).")] = None,
     isolation: IsolationOption = Isolation.auto,
 ) -> None:
     """Grade submissions with the hidden suites and print the gradebook."""
     from autograder.paths import SUITES
 
-    grading, stored, submitted = _instructor("grading.batch"), _instructor("grading.store"), _instructor("grading.submissions")
+    grading, stored = _instructor("grading.batch"), _instructor("grading.store")
+    submitted = _instructor("grading.submissions")
     if not (SUITES / "hidden").is_dir():
         raise fail("this copy of the course has no hidden suites (it is a student bundle): grading is for instructors")
-    selected = _items(items)
+    course = manifest.load()
+    selected = _items(course, items)
     if (gradescope or classroom) and len(submissions) != 1:
         raise fail("--gradescope and --github-classroom grade exactly one submission")
     _check_outputs(json_out, csv_out, html_out, gradescope, classroom)
     record = _sandbox_record(isolation)
-    tally = {"graded": 0, "reused": 0}
     try:
         with stored.Store(db) as store, _progress(quiet) as bar:
-            task = None
-
-            def on_plan(todo: int, reused: int) -> None:
-                nonlocal task
-                store.open()  # locked (or refused) before the first item is graded, even with --regrade
-                tally["graded"], tally["reused"] = todo, reused
-                if bar is not None:
-                    task = bar.add_task("grading", total=todo)
-
-            def on_item(name: str, result) -> None:
-                if bar is not None and task is not None:
-                    bar.advance(task)
-
-            results = grading.grade(submissions, selected, workers=workers,
-                                    limits=limits.Limits(test=test_timeout, import_=import_timeout,
-                                                         item=item_timeout, isolation=isolation.value),
-                                    store=store, regrade=regrade, on_plan=on_plan, on_item=on_item)
+            steps = _Steps(bar, "grading")
+            done = grading.grade(submissions, selected, workers=workers,
+                                 limits=limits.Limits(test=test_timeout, import_=import_timeout,
+                                                      item=item_timeout, isolation=isolation.value),
+                                 store=store, regrade=regrade, on_plan=steps.plan, on_graded=steps.advance)
     except (submitted.SubmissionError, stored.StoreError, SandboxError) as exc:
         raise fail(exc) from None
-    say(f"graded {tally['graded']}, reused {tally['reused']} (store: {db})")
-    _write(results, selected, json_out, csv_out, html_out, record)
+    say(f"graded {done.graded}, reused {done.reused} (store: {db})")
+    _write(course, done.results, selected, json_out, csv_out, html_out, record)
     if gradescope or classroom:
-        exports = _instructor("outputs.platforms")
-        try:
-            if gradescope:
-                write_output(gradescope, json.dumps(exports.gradescope_results(results[0], record), indent=2)
-                             + "\n")
-                say(f"Gradescope results: {gradescope}")
-            if classroom:
-                write_output(classroom, exports.classroom_payload(results[0]) + "\n")
-                say(f"GitHub Classroom payload: {classroom}")
-        except OutputError as exc:
-            raise fail(exc) from None
+        _platforms(course, done.results[0], gradescope, classroom, record)
+
+
+def _platforms(course: manifest.Course, result, gradescope: Path | None, classroom: Path | None,
+               record: dict) -> None:
+    """The one submission's Gradescope results and GitHub Classroom payload, each asked for."""
+    exports = _instructor("outputs.platforms")
+    try:
+        if gradescope:
+            write_output(gradescope, json.dumps(exports.gradescope_results(course, result, record), indent=2) + "\n")
+            say(f"Gradescope results: {gradescope}")
+        if classroom:
+            write_output(classroom, exports.classroom_payload(result) + "\n")
+            say(f"GitHub Classroom payload: {classroom}")
+    except OutputError as exc:
+        raise fail(exc) from None
 
 
 @app.command()
 def report(
     db: Annotated[Path, typer.Option("--db", help="The gradebook store `workbook grade` wrote.")] = DEFAULT_DB,
-    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML report here.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results JSON here.")] = None,
-    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
-    items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: every "
-                                                                 "item in the store).")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the results JSON here.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the CSV gradebook here.")] = None,
+    items: Annotated[str | None, typer.Option("--items", help="Comma-separated item ids (default: every "
+                                                              "item in the store).")] = None,
 ) -> None:
     """(Instructors) Print the gradebook and write its exports from the store, without grading."""
     stored = _instructor("grading.store")
@@ -386,12 +358,12 @@ def report(
     if not db.is_file():
         raise fail(f"no gradebook at {db} (`workbook grade` writes one; --db names another)")
     _check_outputs(json_out, csv_out, html_out)
+    course = manifest.load()
     try:
         with stored.Store(db, writer=False) as store:
             rows = store.rows()
             stored = {row.item for row in rows}
-            course = manifest.load()
-            selected = _items(items) if items else [i for i in course.items if i.id in stored]
+            selected = _items(course, items) if items else [i for i in course.items if i.id in stored]
             results = store.results(selected)
     except stored.StoreError as exc:
         raise fail(exc) from None
@@ -400,7 +372,7 @@ def report(
     unknown = sorted(stored - {i.id for i in course.items})
     if unknown:
         say(f"left out: {len(unknown)} stored item(s) no longer in the course ({', '.join(unknown)})", to=errors)
-    _write(results, selected, json_out, csv_out, html_out)
+    _write(course, results, selected, json_out, csv_out, html_out)
 
 
 def _check_outputs(*outs: Path | None) -> None:
@@ -437,11 +409,28 @@ def _progress(quiet: bool, unit: str = "items"):
                     Rate(), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=errors)
 
 
-def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_out: Path | None,
-           isolation: dict | None = None) -> None:
+class _Steps:
+    """One task of a progress bar (nothing without a bar), moved by a run's callbacks: ``plan``
+    with how many steps there are, ``advance`` at each one (from any thread: rich locks)."""
+
+    def __init__(self, bar, description: str, skip_empty: bool = False) -> None:
+        self.bar, self.description, self.skip_empty = bar, description, skip_empty
+        self.task = None
+
+    def plan(self, total: int) -> None:
+        if self.bar is not None and (total or not self.skip_empty):
+            self.task = self.bar.add_task(self.description, total=total)
+
+    def advance(self, *_: object) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+
+
+def _write(course: manifest.Course, results, selected, json_out: Path | None, csv_out: Path | None,
+           html_out: Path | None, isolation: dict | None = None) -> None:
     """The table (and the isolation line), then each export asked for."""
     gradebook = _instructor("outputs.gradebook")
-    gradebook.print_table(results, selected, console, isolation)
+    gradebook.print_table(course, results, selected, console, isolation)
     try:
         if json_out:
             gradebook.write_json(results, json_out, isolation)
@@ -450,7 +439,7 @@ def _write(results, selected, json_out: Path | None, csv_out: Path | None, html_
             gradebook.write_csv(results, selected, csv_out)
             say(f"CSV gradebook: {csv_out}")
         if html_out:
-            _instructor("outputs.report").write_html(results, selected, html_out, isolation)
+            _instructor("outputs.report").write_html(course, results, selected, html_out, isolation)
             say(f"HTML report: {html_out}")
     except OutputError as exc:
         raise fail(exc) from None
@@ -608,7 +597,7 @@ def release(out: Annotated[Path, typer.Argument(help="The zip to write, e.g. wor
     bundle = _instructor("authoring.release")
     if out.suffix.lower() != ".zip":
         raise fail(f"{out} must end in .zip")
-    selected = _items(items, section) if items or section else None
+    selected = _items(manifest.load(), items, section) if items or section else None
     _check_outputs(out)
     try:
         names = bundle.build(out, items=selected)
@@ -629,13 +618,14 @@ def export_gradescope(out: Annotated[Path, typer.Argument(help="The autograder z
     exports = _instructor("outputs.platforms")
     if out.suffix.lower() != ".zip" or not out.resolve().parent.is_dir():
         raise fail(f"cannot write {out}: give a .zip path in an existing folder")
-    selected = _items(items, section) if items or section else None
+    course = manifest.load()
+    selected = _items(course, items, section) if items or section else None
     _check_outputs(out)
     try:
-        names = exports.export_gradescope(out, selected)
+        names = exports.export_gradescope(course, out, selected)
     except OutputError as exc:
         raise fail(exc) from None
-    graded = selected or list(manifest.load().items)
+    graded = selected or list(course.items)
     say(f"wrote {out}: {len(names)} files, grading {len(graded)} item(s) for {sum(i.points for i in graded)} "
         "points; upload it as the assignment's autograder")
 
@@ -653,7 +643,7 @@ def export_classroom(
     exports = _instructor("outputs.platforms")
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
-    selected = _items(items, section)
+    selected = _items(manifest.load(), items, section)
     try:
         target = exports.export_classroom(folder, selected, grader)
     except OutputError as exc:
@@ -664,11 +654,12 @@ def export_classroom(
 @app.command()
 def build(check_only: Annotated[bool, typer.Option("--check", help="Fail if generated files are stale.")] = False,
           execute: Annotated[bool, typer.Option("--execute/--no-execute", help="Store outputs in notebooks.")] = True,
-          items: Annotated[Optional[str], typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
+          items: Annotated[str | None, typer.Option("--items", help="Comma-separated item ids (default: all).")] = None,
           ) -> None:
     """(Authors) Regenerate the exercise stubs and the lesson notebooks from their sources."""
     builder = _instructor("authoring.build")
-    stale = builder.build_all(check_only=check_only, execute=execute, items=[i.id for i in _items(items)])
+    course = manifest.load()
+    stale = builder.build_all(course, check_only=check_only, execute=execute, items=_items(course, items))
     for path in stale:
         say(f"{'stale' if check_only else 'wrote'}: {path}")
     if check_only and stale:

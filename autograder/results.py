@@ -1,7 +1,9 @@
-"""The results model and its versioned JSON form.
+"""The results model and its JSON form, the one every writer and the gradebook store use.
 
 ``version`` changes only when a field changes meaning; readers of version 1 can rely on
-the shape documented in the README.
+the shape documented in the README. That shape leaves out each test's task number and
+description; the store keeps them (``detail=True``), so that every export made from a
+stored result (the HTML report, Gradescope's tests) matches one made from a fresh run.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ class TestResult:
     task: int | None = None
     description: str = ""
 
-    def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k not in ("task", "description")}
+    def to_json(self, detail: bool = False) -> dict:
+        """The test as JSON; its task and description only with ``detail`` (see the module docstring)."""
+        return {k: v for k, v in asdict(self).items() if detail or k not in ("task", "description")}
 
 
 @dataclass
@@ -47,13 +50,20 @@ class ItemResult:
         score = round(sum(t.score for t in tests), 4)
         return cls(item_id, score, max_score, status, message, tests, list(flags or []))
 
-    def to_json(self) -> dict:
+    @classmethod
+    def missing(cls, item_id: str, max_score: float, message: str) -> ItemResult:
+        """No file to grade, and why: the caller that knows the reason says it, once."""
+        return cls(item_id, 0, max_score, "missing", message)
+
+    def to_json(self, detail: bool = False) -> dict:
+        """The item as JSON; each test's task and description only with ``detail`` (the store's form)."""
         data = asdict(self)
-        data["tests"] = [t.to_json() for t in self.tests]
+        data["tests"] = [t.to_json(detail) for t in self.tests]
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> ItemResult:
+        """Either form back (a test's task and description are read when present)."""
         tests = [TestResult(**{k: v for k, v in t.items() if k in TestResult.__dataclass_fields__})
                  for t in data.get("tests", [])]
         return cls(data["id"], data["score"], data["max_score"], data["status"], data.get("message", ""), tests,

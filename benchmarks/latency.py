@@ -60,7 +60,7 @@ def notebook(item: manifest.Item, folder: Path, runs: int, env: dict[str, str]) 
         for _ in range(runs + 1):
             out: list[str] = []
 
-            def keep(message: dict) -> None:
+            def keep(message: dict, out: list[str] = out) -> None:
                 if message["msg_type"] == "stream":
                     out.append(message["content"]["text"])
 
@@ -91,7 +91,8 @@ def main() -> None:
     parser.add_argument("--item", default="async01_why_async")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    item = manifest.load().item(args.item)
+    course = manifest.load()
+    item = course.item(args.item)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "exercises"
         folder.mkdir()
@@ -103,7 +104,7 @@ def main() -> None:
         state = Path(tmp) / "state.json"
         stubs = first_progress(EXERCISES, 3, env, state)
         solved = first_progress(SOLUTIONS, 3, env, state)
-        items = len(manifest.load().items)
+        items = len(course.items)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; item {item.id}; median of {args.runs}")
     print(f"(t) workbook check in a terminal: {statistics.median(t):.2f} s (min {min(t):.2f}, max {max(t):.2f}; "
           "target at most 1.2 s)")

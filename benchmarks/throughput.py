@@ -161,7 +161,8 @@ def main() -> None:
     print(f"(b) one pytest process per item:        {b:6.1f} s  {len(jobs) / b:5.1f} items/s")
     print(f"(c) one process, no isolation:          {c:6.1f} s  {len(jobs) / c:5.1f} items/s")
     print(f"a/a0 = {a / a0:.2f}x: what the kernel sandbox costs (target at most 1.3x)")
-    print(f"b/a = {b / a:.1f}x faster than naive (target at least 10x); a/c = {a / c:.2f}x one warm process without isolation")
+    print(f"b/a = {b / a:.1f}x faster than naive (target at least 10x); "
+          f"a/c = {a / c:.2f}x one warm process without isolation")
     per_item, per_item_off = one / len(jobs), one_off / len(jobs)
     print(f"(f) test-phase floor: {floor * 1000:.0f} ms per item run (setup + call + teardown, warm); "
           f"the engine at 1 worker: {per_item_off * 1000:.0f} ms sandbox off, {per_item * 1000:.0f} ms on")

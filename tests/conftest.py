@@ -46,7 +46,7 @@ def graded_samples() -> list[SubmissionResult]:
     every test that needs real results: their scores, and the report drawn from them."""
     from autograder.grading import batch
 
-    return batch.grade(SAMPLE_PATHS, list(COURSE.items), limits=SLOW_MACHINE)
+    return batch.grade(SAMPLE_PATHS, list(COURSE.items), limits=SLOW_MACHINE).results
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from autograder import manifest
 from autograder.authoring.markers import BEGIN, END
-from autograder.manifest import Item
+from autograder.manifest import Course, Item
 from autograder.paths import EXERCISES, LESSON_SOURCES, NOTEBOOKS, ROOT, SOLUTIONS
 
 STUB = re.compile(r"^(\s*)# STUB: ?(.*)$")
@@ -61,8 +60,8 @@ def source_line(item: Item) -> str:
     return f"**Source:** {item.source} (rewritten and corrected for this course)"
 
 
-def header_markdown(item: Item) -> str:
-    course = manifest.load()
+def header_markdown(course: Course, item: Item) -> str:
+    """The notebook's first cell: the item's number in the course, its section, its source."""
     section = course.section(item.section)
     number = course.items.index(item) + 1
     return (
@@ -94,9 +93,9 @@ SETUP_CELL = (
 )
 
 
-def make_notebook(item: Item, source: str) -> nbformat.NotebookNode:
+def make_notebook(course: Course, item: Item, source: str) -> nbformat.NotebookNode:
     lesson = jupytext.reads(source, fmt="md")
-    cells = [nbformat.v4.new_markdown_cell(header_markdown(item)), nbformat.v4.new_code_cell(SETUP_CELL),
+    cells = [nbformat.v4.new_markdown_cell(header_markdown(course, item)), nbformat.v4.new_code_cell(SETUP_CELL),
              *lesson.cells, *footer_cells(item)]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}, "workbook": {"item": item.id}}
@@ -120,10 +119,12 @@ def sources_of(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source) for cell in notebook.cells]
 
 
-def build_all(check_only: bool = False, execute: bool = True, items: list[str] | None = None) -> list[Path]:
-    """Regenerate (or, with ``check_only``, compare) generated files; return those that changed."""
+def build_all(course: Course, check_only: bool = False, execute: bool = True,
+              items: list[Item] | None = None) -> list[Path]:
+    """Regenerate (or, with ``check_only``, compare) the generated files of ``items`` (every
+    item of the course when None); return those that changed."""
     changed: list[Path] = []
-    for item in manifest.load().select(items):
+    for item in course.items if items is None else items:
         solution = SOLUTIONS / item.filename
         stub = make_stub(solution.read_text(encoding="utf-8"), str(solution.relative_to(ROOT)))
         target = EXERCISES / item.filename
@@ -133,7 +134,7 @@ def build_all(check_only: bool = False, execute: bool = True, items: list[str] |
                 target.write_text(stub, encoding="utf-8")
 
         lesson = LESSON_SOURCES / f"{item.id}.md"
-        notebook = make_notebook(item, lesson.read_text(encoding="utf-8"))
+        notebook = make_notebook(course, item, lesson.read_text(encoding="utf-8"))
         built = NOTEBOOKS / f"{item.id}.ipynb"
         current = nbformat.read(built, as_version=4) if built.exists() else None
         if current is None or sources_of(current) != sources_of(notebook):

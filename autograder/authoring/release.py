@@ -18,15 +18,15 @@ from it.
 
 from __future__ import annotations
 
-import zipfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 
+from autograder.authoring import archive
 from autograder.manifest import Item
 from autograder.paths import EXERCISES, NOTEBOOKS, PACKAGE, ROOT
-from autograder.safe import open_output
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # What stays with the instructor, as paths under the package (a folder covers what it
@@ -38,6 +38,9 @@ INSTRUCTOR_ONLY = {
     "grading", "outputs",  # grading a class, its gradebook, report and platform exports
 }
 EXCLUDED_PACKAGE_PARTS = {"__pycache__", "hidden"}
+#: The permissions of the bundle's files, as they always were (zipfile's default for an
+#: entry written by name): unpacked, they are the student's own.
+MODE = 0o600
 
 
 def _instructor_only(relative: Path) -> bool:
@@ -65,21 +68,15 @@ def build(out: Path, top: str = "fastapi-workbook", items: list[Item] | None = N
     """Write the bundle of ``items`` (every stub and notebook when None) to ``out``; return
     the names it holds."""
     handed_out = None if items is None else {item.id for item in items}
-    names: list[str] = []
-    with open_output(out, binary=True) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as bundle:
-
-        def add(name: str, data: str | bytes) -> None:
-            bundle.writestr(f"{top}/{name}", data)
-            names.append(name)
-
-        add("README.md", (TEMPLATES / "README-student.md").read_text(encoding="utf-8"))
-        add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    with archive.writing(out, top, date_time=time.localtime()[:6]) as bundle:
+        bundle.add("README.md", (TEMPLATES / "README-student.md").read_text(encoding="utf-8"), MODE)
+        bundle.add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"), MODE)
         for path in sorted(EXERCISES.glob("*.py")):
             if handed_out is None or path.stem in handed_out:
-                add(f"exercises/{path.name}", path.read_bytes())
+                bundle.add(f"exercises/{path.name}", path.read_bytes(), MODE)
         for path in sorted(NOTEBOOKS.glob("*.ipynb")):
             if handed_out is None or path.stem in handed_out:
-                add(f"notebooks/{path.name}", cleared(path))
+                bundle.add(f"notebooks/{path.name}", cleared(path), MODE)
         for path in _package_files():
-            add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
-    return names
+            bundle.add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes(), MODE)
+    return bundle.names

@@ -5,8 +5,9 @@ moment (Ctrl-C, a closed laptop, SIGKILL). Each item's result is committed the m
 it is graded, so nothing graded is ever lost, and the next run of the same command
 grades only what is not in the store yet.
 
-A row holds the result (the ItemResult JSON, tests' task numbers and descriptions
-included, so every export made from the store matches one made from a fresh run), when
+A row holds the result (:meth:`ItemResult.to_json` with ``detail``: tests' task numbers
+and descriptions included, so every export made from the store matches one made from a
+fresh run), when
 it was graded, the sha256 of the file the student submitted (``"missing"`` when there
 was none) and the sha256 of the item's hidden suite. A stored result is reused only
 when all of these match: a student who resubmits, or an author who fixes a suite, gets
@@ -34,8 +35,8 @@ import json
 import os
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.manifest import Item
@@ -93,11 +94,13 @@ def suite_fingerprint(item: Item) -> str:
     return fingerprint(suite) if suite.is_file() else MISSING
 
 
-def result_json(result: ItemResult) -> str:
-    """The item's JSON, keeping what ``to_json`` leaves out (task numbers, descriptions)."""
-    data = result.to_json()
-    data["tests"] = [asdict(t) for t in result.tests]
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+def _dumps(result: ItemResult) -> str:
+    """A row's ``result`` column: the result's JSON form with its details, keys sorted."""
+    return json.dumps(result.to_json(detail=True), ensure_ascii=False, sort_keys=True)
+
+
+def _loads(text: str) -> ItemResult:
+    return ItemResult.from_json(json.loads(text))
 
 
 def lock_path(path: Path) -> Path:
@@ -239,20 +242,20 @@ class Store:
     def save(self, submission: str, fingerprint: str, suite: str, result: ItemResult,
              graded_at: datetime | None = None) -> None:
         """Record one item's result now (committed before this returns)."""
-        when = (graded_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        when = (graded_at or datetime.now(UTC)).isoformat(timespec="seconds")
         self._run("INSERT OR REPLACE INTO results (submission, item, fingerprint, suite, graded_at, result) "
-                  "VALUES (?, ?, ?, ?, ?, ?)", (submission, result.id, fingerprint, suite, when, result_json(result)))
+                  "VALUES (?, ?, ?, ?, ?, ?)", (submission, result.id, fingerprint, suite, when, _dumps(result)))
 
     def lookup(self, submission: str, item: str, fingerprint: str, suite: str) -> ItemResult | None:
         """The stored result, when it was graded from this very file with this very suite."""
         found = self._run("SELECT result FROM results WHERE submission = ? AND item = ? AND fingerprint = ? "
                           "AND suite = ?", (submission, item, fingerprint, suite))
-        return ItemResult.from_json(json.loads(found[0][0])) if found else None
+        return _loads(found[0][0]) if found else None
 
     def rows(self) -> list[Row]:
         found = self._run("SELECT submission, item, fingerprint, suite, graded_at, result FROM results "
                           "ORDER BY submission, item")
-        return [Row(s, i, f, su, g, ItemResult.from_json(json.loads(r))) for s, i, f, su, g, r in found]
+        return [Row(s, i, f, su, g, _loads(r)) for s, i, f, su, g, r in found]
 
     def __len__(self) -> int:
         return self._run("SELECT count(*) FROM results")[0][0]

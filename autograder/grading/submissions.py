@@ -98,45 +98,63 @@ def _from_folder(root: Path, items: list[Item]) -> tuple[dict[str, bytes], dict[
 
 
 def _from_zip(path: Path, items: list[Item]) -> tuple[dict[str, bytes], dict[str, str]]:
-    if not zipfile.is_zipfile(path):
-        raise SubmissionError(f"{path} is not a valid zip file")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SubmissionError(f"{path} cannot be opened as a zip: {exc}") from None
-    with archive:
+    with _open_zip(path) as archive:
         entries = archive.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise SubmissionError(f"{path} holds more than {MAX_ZIP_ENTRIES} entries")
-        for entry in entries:
-            name = PurePosixPath(entry.filename.replace("\\", "/"))
-            if name.is_absolute() or ".." in name.parts or entry.filename.startswith(("/", "\\")):
-                raise SubmissionError(f"{path}: entry {entry.filename!r} escapes its folder")
+        _refuse_entries(path, entries)
         by_name = {PurePosixPath(e.filename): e for e in entries if not e.is_dir()}
-        tops = {p.parts[0] for p in by_name if len(p.parts) > 1}
-        prefixes = [PurePosixPath()] + ([PurePosixPath(next(iter(tops)))] if len(tops) == 1 else [])
+        prefixes = _zip_prefixes(by_name)
         found: dict[str, bytes] = {}
         notes: dict[str, str] = {}
         for item in items:
-            for prefix in prefixes:
-                entry = next((by_name[prefix / c] for c in _candidates(item.id) if prefix / c in by_name), None)
-                if entry is None:
-                    continue
-                if (entry.external_attr >> 16) & 0o170000 == 0o120000:
-                    notes[item.id] = f"{entry.filename} is a symbolic link; submit the file itself"
-                    break
-                try:
-                    with archive.open(entry) as stream:
-                        data = stream.read(MAX_FILE_BYTES + 1)
-                except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-                    notes[item.id] = f"{entry.filename} cannot be unpacked: {exc}"
-                    break
-                if len(data) > MAX_FILE_BYTES:
-                    notes[item.id] = f"{entry.filename} is larger than {MAX_FILE_BYTES // 1000} kB once unpacked"
-                else:
-                    found[item.id] = data
-                break
+            entry = next((by_name[prefix / c] for prefix in prefixes for c in _candidates(item.id)
+                          if prefix / c in by_name), None)
+            if entry is None:
+                continue
+            data, note = _unpack(archive, entry)
+            if data is None:
+                notes[item.id] = note
+            else:
+                found[item.id] = data
         return found, notes
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    if not zipfile.is_zipfile(path):
+        raise SubmissionError(f"{path} is not a valid zip file")
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SubmissionError(f"{path} cannot be opened as a zip: {exc}") from None
+
+
+def _refuse_entries(path: Path, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse the whole zip when it holds too many entries, or one whose name leaves its folder."""
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise SubmissionError(f"{path} holds more than {MAX_ZIP_ENTRIES} entries")
+    for entry in entries:
+        name = PurePosixPath(entry.filename.replace("\\", "/"))
+        if name.is_absolute() or ".." in name.parts or entry.filename.startswith(("/", "\\")):
+            raise SubmissionError(f"{path}: entry {entry.filename!r} escapes its folder")
+
+
+def _zip_prefixes(by_name: dict[PurePosixPath, zipfile.ZipInfo]) -> list[PurePosixPath]:
+    """Where item files may sit: the top, and the one folder wrapping everything (zipping a folder makes one)."""
+    tops = {p.parts[0] for p in by_name if len(p.parts) > 1}
+    return [PurePosixPath()] + ([PurePosixPath(next(iter(tops)))] if len(tops) == 1 else [])
+
+
+def _unpack(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tuple[bytes | None, str]:
+    """The entry's bytes (at most ``MAX_FILE_BYTES`` are read), or None and why it is not taken."""
+    if (entry.external_attr >> 16) & 0o170000 == 0o120000:
+        return None, f"{entry.filename} is a symbolic link; submit the file itself"
+    try:
+        with archive.open(entry) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        return None, f"{entry.filename} cannot be unpacked: {exc}"
+    if len(data) > MAX_FILE_BYTES:
+        return None, f"{entry.filename} is larger than {MAX_FILE_BYTES // 1000} kB once unpacked"
+    return data, ""
 
 
 def cleanup(workdir: Path) -> None:

@@ -15,8 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from autograder import manifest
-from autograder.manifest import Item
+from autograder.manifest import Course, Item
 from autograder.results import ItemResult, SubmissionResult, gradebook_json
 from autograder.safe import isolation_line, plain, scrub, write_csv_rows, write_output
 
@@ -90,9 +89,8 @@ def item_table(results: list[SubmissionResult], items: list[Item]) -> Table:
     return grid
 
 
-def section_table(results: list[SubmissionResult], items: list[Item]) -> Table:
-    """Submissions down, a subtotal per section across, the total and the flagged items."""
-    course = manifest.load()
+def section_table(course: Course, results: list[SubmissionResult], items: list[Item]) -> Table:
+    """Submissions down, a subtotal per section of the course across, the total and the flagged items."""
     sections = [s for s in course.sections if any(i.section == s.id for i in items)]
     grid = Table(title="Gradebook (subtotals by section)", header_style="bold")
     grid.add_column("submission", style="bold")
@@ -117,20 +115,20 @@ def section_table(results: list[SubmissionResult], items: list[Item]) -> Table:
     return grid
 
 
-def table(results: list[SubmissionResult], items: list[Item], width: int = 80) -> Table:
+def table(course: Course, results: list[SubmissionResult], items: list[Item], width: int = 80) -> Table:
     """One column per item when that fits ``width``, else one per section."""
     grid = item_table(results, items)
     if Console(width=10_000).measure(grid).minimum > width:  # narrowest it can be, words unbroken
-        grid = section_table(results, items)
+        grid = section_table(course, results, items)
     if any(flagged(r) for r in results):
         grid.caption = "\n".join(filter(None, [grid.caption, FLAG_NOTE]))
     return grid
 
 
-def print_table(results: list[SubmissionResult], items: list[Item], console: Console | None = None,
+def print_table(course: Course, results: list[SubmissionResult], items: list[Item], console: Console | None = None,
                 isolation: dict | None = None) -> None:
     """The table, then (with the engine's ``isolation`` record) one line on how the code was isolated."""
     console = console or Console()
-    console.print(table(results, items, console.width))
+    console.print(table(course, results, items, console.width))
     if isolation:
         console.print(plain(isolation_line(isolation)), soft_wrap=True)

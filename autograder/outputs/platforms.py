@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import base64
 import json
-import stat
-import zipfile
 from pathlib import Path
 
-from autograder import manifest
+from autograder.authoring import archive
+from autograder.manifest import Course, Item
 from autograder.paths import PACKAGE, ROOT
 from autograder.results import SubmissionResult
-from autograder.safe import OutputError, check_output, clean, isolation_line, open_output, scrub, write_output
+from autograder.safe import OutputError, check_output, clean, isolation_line, scrub, write_output
 
 GRADESCOPE_SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image (Ubuntu, as root).
@@ -48,13 +47,16 @@ if [ ! -s "$ROOT/results/results.json" ]; then
   # The grader itself failed: say so as a visible zero, never a silent blank.
   printf '{"score": 0, "output": "The autograder could not run (exit %s); please contact your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
 fi
-"""
+"""  # noqa: E501 (a shell script, its lines as they run)
 
 
-def gradescope_results(result: SubmissionResult, isolation: dict | None = None) -> dict:
-    """Gradescope's results.json for one submission; the engine's ``isolation`` record, when
-    given, is a line of its top-level ``output``."""
-    course = manifest.load()
+#: The permissions of the two scripts Gradescope runs.
+EXECUTABLE = 0o755
+
+
+def gradescope_results(course: Course, result: SubmissionResult, isolation: dict | None = None) -> dict:
+    """Gradescope's results.json for one submission (its tests named by the course's titles);
+    the engine's ``isolation`` record, when given, is a line of its top-level ``output``."""
     (result,) = scrub([result])
     tests = []
     for n, item in enumerate(result.items, start=1):
@@ -74,6 +76,10 @@ def gradescope_results(result: SubmissionResult, isolation: dict | None = None) 
             "visibility": "after_published", "stdout_visibility": "hidden", "tests": tests}
 
 
+# A test's status as the reporter names it: passed is "pass", an error "error", anything else "fail".
+_CLASSROOM_STATUS = {"passed": "pass", "error": "error"}
+
+
 def classroom_payload(result: SubmissionResult) -> str:
     """The base64 payload GitHub Classroom's grading reporter reads for one runner."""
     (result,) = scrub([result])
@@ -81,7 +87,7 @@ def classroom_payload(result: SubmissionResult) -> str:
     for item in result.items:
         for test in item.tests or []:
             tests.append({"name": f"{item.id}: {test.description or test.name}",
-                          "status": "pass" if test.status == "passed" else ("error" if test.status == "error" else "fail"),
+                          "status": _CLASSROOM_STATUS.get(test.status, "fail"),
                           "score": test.score, "message": test.message, "line_no": 0, "execution_time": "0s"})
         if not item.tests:
             tests.append({"name": item.id, "status": "fail", "score": 0, "message": item.message or item.status,
@@ -91,39 +97,30 @@ def classroom_payload(result: SubmissionResult) -> str:
     return base64.b64encode(json.dumps(payload).encode()).decode()
 
 
-def gradescope_run(items: list[manifest.Item] | None = None) -> str:
+def gradescope_run(items: list[Item] | None = None) -> str:
     """``run_autograder`` grading ``items`` only (every item when None): an assignment is
     out of its own points, and an item not handed out yet is never a failed test."""
     return GRADESCOPE_RUN.replace("@ITEMS@", ",".join(i.id for i in items) if items is not None else "")
 
 
-def export_gradescope(out: Path, items: list[manifest.Item] | None = None) -> list[str]:
+def export_gradescope(course: Course, out: Path, items: list[Item] | None = None) -> list[str]:
     """A Gradescope autograder zip: setup.sh, run_autograder (grading ``items``, or every
-    item when None), and the course package."""
-    points = sum(i.points for i in (manifest.load().items if items is None else items))
+    item of the course when None), and the course package."""
+    points = sum(i.points for i in (course.items if items is None else items))
     which = "every item" if items is None else ", ".join(i.id for i in items)
-    names = []
-    with open_output(out, binary=True) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-
-        def add(name: str, data: str | bytes, executable: bool = False) -> None:
-            info = zipfile.ZipInfo(name)
-            info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-            names.append(name)
-
-        add("setup.sh", GRADESCOPE_SETUP, executable=True)
-        add("run_autograder", gradescope_run(items), executable=True)
-        add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-        add("README.md", "The FastAPI Advanced workbook's autograder, packaged for Gradescope.\n"
-                         f"It grades {which}: {points} points.\n")
+    with archive.writing(out) as zipped:
+        zipped.add("setup.sh", GRADESCOPE_SETUP, EXECUTABLE)
+        zipped.add("run_autograder", gradescope_run(items), EXECUTABLE)
+        zipped.add("pyproject.toml", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        zipped.add("README.md", "The FastAPI Advanced workbook's autograder, packaged for Gradescope.\n"
+                                f"It grades {which}: {points} points.\n")
         for path in sorted(PACKAGE.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
-    return names
+                zipped.add(f"autograder/{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+    return zipped.names
 
 
-def classroom_workflow(items: list[manifest.Item], grader: str) -> str:
+def classroom_workflow(items: list[Item], grader: str) -> str:
     """A GitHub Actions workflow that grades each push and reports the points to Classroom."""
     ids = ",".join(i.id for i in items)
     return f"""name: Autograding Tests
@@ -164,7 +161,7 @@ jobs:
 """
 
 
-def export_classroom(folder: Path, items: list[manifest.Item], grader: str) -> Path:
+def export_classroom(folder: Path, items: list[Item], grader: str) -> Path:
     """Write the workflow; a FIFO or a folder planted at its path is refused (OutputError)."""
     target = folder / ".github" / "workflows" / "classroom.yml"
     try:

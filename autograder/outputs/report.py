@@ -31,15 +31,14 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
 import pygal
 from pygal.style import Style
 
-from autograder import manifest
-from autograder.manifest import Item
+from autograder.manifest import Course, Item
 from autograder.outputs.gradebook import STATUS_MARK, flagged
 from autograder.results import SubmissionResult
 from autograder.safe import isolation_line, scrub, write_output
@@ -200,10 +199,10 @@ def _environment() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(results: list[SubmissionResult], items: list[Item], title: str = "Gradebook",
+def render_html(course: Course, results: list[SubmissionResult], items: list[Item], title: str = "Gradebook",
                 isolation: dict | None = None) -> str:
-    """The page; with the engine's ``isolation`` record, one line about it under the title."""
-    course = manifest.load()
+    """The page (``items`` grouped by the course's sections); with the engine's ``isolation``
+    record, one line about it under the title."""
     results = scrub(results)
     stats = item_stats(results, items)
     sections = [(s, its) for s in course.sections if (its := [i for i in items if i.section == s.id])]
@@ -223,11 +222,12 @@ def render_html(results: list[SubmissionResult], items: list[Item], title: str =
     flags = [(s.submission, r.id, flag) for s in results for r in s.items for flag in r.flags]
     template = _environment().get_template("report.html.j2")
     return template.render(
-        title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        title=title, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         items=items, sections=sections, rows=rows, stats=stats, flags=flags, submissions=len(results),
         counting=COUNTING, pass_rate_svg=pass_rate_chart(stats), distribution_svg=distribution_chart(results),
         mean=(sum(r["pct"] for r in rows) / len(rows)) if rows else 0.0, isolation=isolation_line(isolation))
 
 
-def write_html(results: list[SubmissionResult], items: list[Item], path: Path, isolation: dict | None = None) -> None:
-    write_output(path, render_html(results, items, isolation=isolation))
+def write_html(course: Course, results: list[SubmissionResult], items: list[Item], path: Path,
+               isolation: dict | None = None) -> None:
+    write_output(path, render_html(course, results, items, isolation=isolation))

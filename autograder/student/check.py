@@ -15,7 +15,6 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import manifest
 from autograder.manifest import Item
 from autograder.paths import EXERCISES
 from autograder.results import ItemResult
@@ -96,11 +95,10 @@ def _escape(text: object) -> str:
     return html.escape(clean(text))
 
 
-def run_checks(item_id: str, folder: Path | None = None, limits: Limits = CHECK_LIMITS
-               ) -> CheckReport:
-    item = manifest.load().item(item_id)
+def run_checks(item: Item, folder: Path | None = None, limits: Limits = CHECK_LIMITS) -> CheckReport:
+    """The item's public checks on its file in ``folder`` (the exercises by default); a
+    file that is not there is reported by its path, without starting a worker."""
     file = Path(folder or EXERCISES) / item.filename
-    result = engine.grade_item(item, file if file.is_file() else None, "public", limits)
-    if result.status == "missing":
-        result.message = f"{file} was not found"
-    return CheckReport(item, file, result)
+    if not file.is_file():
+        return CheckReport(item, file, ItemResult.missing(item.id, 0, f"{file} was not found"))
+    return CheckReport(item, file, engine.grade_item(item, file, "public", limits))

@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder import manifest
+from autograder.manifest import Item
 from autograder.paths import EXERCISES
-from autograder.student.state import Reveal, State
+from autograder.student.state import Reveal, State, UnknownTask
 
 
-def reveal(item_id: str, folder: Path | None = None, task: int | None = None,
+def lines(item: Item, folder: Path | None = None, task: int | None = None, show_all: bool = False,
+          again: str = "workbook hint {id}") -> list[str]:
+    """What ``workbook hint`` and the notebook's ``hint()`` show: every level of every
+    task with ``show_all``, else the next level (see :func:`reveal`). A ``task`` the item
+    does not have raises :class:`UnknownTask`."""
+    if task is not None and not item.levels(task):
+        raise UnknownTask(item, task)
+    if show_all:
+        return all_lines(item)
+    return reveal(item, folder, task, again)[1]
+
+
+def reveal(item: Item, folder: Path | None = None, task: int | None = None,
            again: str = "workbook hint {id}") -> tuple[Reveal | None, list[str]]:
     """Show the next level of ``task``'s hint (default: the first unfinished task, as the
     last check of the saved file found it) and record it; returns what was shown and the
     lines to print. ``again`` is how the front end asks for the next level."""
-    item = manifest.load().item(item_id)
     if not item.hints:
         return None, [f"{item.id} has no hints."]
     state = State.load()
@@ -37,19 +48,18 @@ def reveal(item_id: str, folder: Path | None = None, task: int | None = None,
     except OSError:
         pass
     command = again.format(id=item.id)
-    lines = [f"hint {shown.level}/{shown.levels} for task {task}: {shown.text}"]
+    said = [f"hint {shown.level}/{shown.levels} for task {task}: {shown.text}"]
     if shown.exhausted:
-        lines.append(f"That was already the last level of task {task}'s hint; there is no further one.")
+        said.append(f"That was already the last level of task {task}'s hint; there is no further one.")
     elif shown.last:
-        lines.append(f"That was the last level of task {task}'s hint.")
+        said.append(f"That was the last level of task {task}'s hint.")
     else:
-        lines.append(f"Run `{command}` again for the next level.")
-    return shown, lines
+        said.append(f"Run `{command}` again for the next level.")
+    return shown, said
 
 
-def all_lines(item_id: str) -> list[str]:
+def all_lines(item: Item) -> list[str]:
     """Every level of every task's hint, in order (``--all``)."""
-    item = manifest.load().item(item_id)
     if not item.hints:
         return [f"{item.id} has no hints."]
     return [f"task {task}, hint {level}/{len(item.levels(task))}: {text}"

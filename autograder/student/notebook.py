@@ -3,7 +3,8 @@
 ``check(item_id)`` runs the item's public checks on the *saved* exercise file, in a
 worker process (the kernel never imports the student's module, so there is no stale
 import and no frozen kernel), records the outcome in the progress file, and returns a
-report that Jupyter renders as a table. ``hint`` and ``progress`` mirror the CLI.
+report that Jupyter renders as a table. ``hint`` and ``progress`` mirror the CLI. Each
+call is where the notebook's side starts, so each loads the course once and passes it on.
 """
 
 from __future__ import annotations
@@ -13,20 +14,16 @@ from pathlib import Path
 from rich.console import Group
 from rich.text import Text
 
+from autograder import manifest
 from autograder.student import hints
 from autograder.student import progress as tracker
 from autograder.student.check import CheckReport, run_checks
-from autograder.student.state import State
+from autograder.student.state import remember
 
 
 def check(item_id: str, folder: str | Path | None = None) -> CheckReport:
-    report = run_checks(item_id, Path(folder) if folder else None)
-    state = State.load()
-    state.record_report(report)
-    try:
-        state.save()
-    except OSError:
-        pass
+    report = run_checks(manifest.load().item(item_id), Path(folder) if folder else None)
+    remember([report])
     return report
 
 
@@ -55,11 +52,12 @@ class _Rich:
 def hint(item_id: str, task: int | None = None, folder: str | Path | None = None) -> _Rich:
     """The next level of a task's hint (by default the first task the last check failed):
     one more level at each call, the idea first and code last."""
-    _, lines = hints.reveal(item_id, Path(folder) if folder else None, task, again=f'hint("{item_id}")')
+    lines = hints.lines(manifest.load().item(item_id), Path(folder) if folder else None, task,
+                        again=f'hint("{item_id}")')
     return _Rich(Group(Text(lines[0], style="bold"), *(Text(line) for line in lines[1:])))
 
 
 def progress(folder: str | Path | None = None) -> _Rich:
     """Which items pass their public checks, by section (re-checking edited files)."""
-    state = tracker.refresh(Path(folder) if folder else None)
-    return _Rich(tracker.render(state, Path(folder) if folder else None))
+    course, where = manifest.load(), Path(folder) if folder else None
+    return _Rich(tracker.render(course, tracker.refresh(course, where), where))

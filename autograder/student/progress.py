@@ -18,31 +18,31 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from autograder import manifest
+from autograder.manifest import Course, Item
 from autograder.paths import EXERCISES
 from autograder.safe import plain
 from autograder.sandbox import warm
 from autograder.student.check import CheckReport, run_checks
-from autograder.student.state import CheckRecord, State
+from autograder.student.state import CheckRecord, State, remember
 
 
 @dataclass
 class Row:
-    item: manifest.Item
+    item: Item
     record: CheckRecord | None
 
 
-def refresh(folder: Path | None = None, state: State | None = None,
+def refresh(course: Course, folder: Path | None = None, state: State | None = None,
             on_plan: Callable[[int], None] | None = None,
             on_checked: Callable[[str], None] | None = None) -> State:
-    """Re-check every item whose file changed since its recorded check; save the state.
+    """Re-check every item of the course whose file changed since its recorded check; save the state.
 
     ``on_plan`` hears how many items need a check, ``on_checked`` each item id as its
     check ends (from worker threads, in the order they end): the CLI's progress bar.
     """
     folder = Path(folder or EXERCISES)
     state = state or State.load()
-    stale = [item for item in manifest.load().items
+    stale = [item for item in course.items
              if (folder / item.filename).is_file() and not state.is_current(item.id, folder / item.filename)]
     if on_plan is not None:
         on_plan(len(stale))
@@ -50,8 +50,8 @@ def refresh(folder: Path | None = None, state: State | None = None,
         return state
     warm.start()
 
-    def check(item: manifest.Item) -> CheckReport:
-        report = run_checks(item.id, folder)
+    def check(item: Item) -> CheckReport:
+        report = run_checks(item, folder)
         if on_checked is not None:
             on_checked(item.id)
         return report
@@ -62,16 +62,13 @@ def refresh(folder: Path | None = None, state: State | None = None,
     # not in the student bundle.
     with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
         reports = list(pool.map(check, stale))
-    for report in reports:
-        state.record_report(report)
-    state.save()
-    return state
+    return remember(reports, state)
 
 
-def rows(state: State, folder: Path | None = None) -> list[Row]:
+def rows(course: Course, state: State, folder: Path | None = None) -> list[Row]:
     folder = Path(folder or EXERCISES)
     out = []
-    for item in manifest.load().items:
+    for item in course.items:
         current = state.is_current(item.id, folder / item.filename)
         out.append(Row(item, state.checks.get(item.id) if current else None))
     return out
@@ -84,16 +81,15 @@ SECTION_WIDTH = 24
 BAR_WIDTH = 20
 
 
-def render(state: State, folder: Path | None = None) -> Group:
+def render(course: Course, state: State, folder: Path | None = None) -> Group:
     """The table, sized so that an item id is never cut (it is what the student types
     next) from 80 columns on: the section title wraps and the bars shrink instead."""
-    course = manifest.load()
     table = Table(title="Your progress (public checks)", header_style="bold")
     table.add_column("section", max_width=SECTION_WIDTH)
     table.add_column("item", no_wrap=True, min_width=max(len(item.id) for item in course.items))
     table.add_column("status", no_wrap=True)
     table.add_column("checks", max_width=BAR_WIDTH)
-    all_rows = rows(state, folder)
+    all_rows = rows(course, state, folder)
     for section in course.sections:
         section_rows = [r for r in all_rows if r.item.section == section.id]
         if not section_rows:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,13 @@ def digest(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+class UnknownTask(ValueError):
+    """A task number the item does not have (a front end shows the message)."""
+
+    def __init__(self, item: Item, task: int) -> None:
+        super().__init__(f"{item.id} has no task {task} (tasks 1 to {item.tasks})")
 
 
 @dataclass
@@ -128,9 +136,26 @@ class State:
         level the last one is shown again, marked ``exhausted``: no silent wrap-around."""
         levels = item.levels(task)
         if not levels:
-            raise ValueError(f"{item.id} has no task {task} (tasks 1 to {item.tasks})")
+            raise UnknownTask(item, task)
         seen = self.hints_seen.setdefault(item.id, {})
         shown = seen.get(str(task), 0)
         level = min(shown + 1, len(levels))
         seen[str(task)] = level
         return Reveal(task, level, len(levels), levels[level - 1], exhausted=shown >= len(levels))
+
+
+def remember(reports: Iterable[CheckReport], state: State | None = None) -> State:
+    """Record public checks in the progress file (``state``, or the one on disk) and save it.
+
+    Every front end records its checks here (``workbook check``, ``check()`` in a
+    notebook, the progress view's re-checks). A progress file that cannot be written
+    never fails a check: the student still gets the report.
+    """
+    state = state if state is not None else State.load()
+    for report in reports:
+        state.record_report(report)
+    try:
+        state.save()
+    except OSError:
+        pass
+    return state

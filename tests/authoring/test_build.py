@@ -43,7 +43,7 @@ def test_unbalanced_markers_are_errors(source, error):
 
 def test_notebook_has_header_lesson_and_check_cell():
     item = COURSE.items[0]
-    notebook = build.make_notebook(item, "Some words.\n\n```python\nprint(1)\n```\n")
+    notebook = build.make_notebook(COURSE, item, "Some words.\n\n```python\nprint(1)\n```\n")
     kinds = [(c.cell_type, c.source.splitlines()[0]) for c in notebook.cells]
     assert kinds[0] == ("markdown", f"# 1. {item.title}")
     assert ("code", "print(1)") in kinds

@@ -89,6 +89,26 @@ def test_save_and_lookup_round_trip(tmp_path):
     assert stored["id"] == ITEM and stored["flags"] == [] and stored["tests"][0]["description"] == "answers"
 
 
+# A row as every gradebook since version 1 holds it: the result's JSON form with each
+# test's task and description, keys sorted. Pinned, so a gradebook written before stays readable.
+ROW = ('{"flags": ["f"], "id": "x", "max_score": 2, "message": "m", "score": 1, "status": "graded", '
+       '"tests": [{"description": "d", "max_score": 2, "message": "", "name": "t", "score": 1, "status": "passed", '
+       '"task": 1}]}')
+
+
+def test_a_row_holds_the_results_json_form_with_its_details(tmp_path):
+    result = ItemResult("x", 1, 2, "graded", "m", [results.TestResult("t", 1, 2, "passed", "", 1, "d")], ["f"])
+    with Store(tmp_path / "g.sqlite") as db:
+        db.save("alice", "abc", "s", result)
+    with closing(sqlite3.connect(tmp_path / "g.sqlite")) as raw:
+        assert raw.execute("SELECT result FROM results").fetchone()[0] == ROW
+        raw.execute("UPDATE results SET submission = 'bob'")  # a row another run wrote
+        raw.commit()
+    with Store(tmp_path / "g.sqlite", writer=False) as db:
+        assert db.lookup("bob", "x", "abc", "s") == result
+    assert "task" not in result.to_json()["tests"][0]  # the results JSON leaves the details out
+
+
 def test_results_follow_the_items_given(tmp_path):
     items = list(COURSE.items[:2])
     with Store(tmp_path / "g.sqlite") as db:
@@ -130,25 +150,45 @@ def test_a_file_that_is_not_a_database(tmp_path):
 
 def test_without_a_store_nothing_changes(tmp_path, fake_engine):
     paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob", "y = 22\n")]
-    first = batch.grade(paths, ITEMS)
-    second = batch.grade(paths, ITEMS)
+    first = batch.grade(paths, ITEMS).results
+    second = batch.grade(paths, ITEMS).results
     assert first == second and len(fake_engine) == 4
     assert not list(tmp_path.rglob("*.sqlite"))
 
 
 def test_a_rerun_grades_only_what_is_missing(tmp_path, fake_engine):
     paths = [submission(tmp_path, n, f"# {n}\n") for n in ("alice", "bob", "carol")]
-    plans: list[tuple[int, int]] = []
     with Store(tmp_path / "g.sqlite") as db:
-        first = batch.grade(paths[:2], ITEMS, store=db, on_plan=lambda *p: plans.append(p))
+        first = batch.grade(paths[:2], ITEMS, store=db)
         assert len(db) == 2 and len(fake_engine) == 2
-        seen: list[str] = []
-        again = batch.grade(paths, ITEMS, store=db, on_plan=lambda *p: plans.append(p),
-                              on_item=lambda name, r: seen.append(name))
-    assert plans == [(2, 0), (1, 2)]
-    assert seen == ["carol"] and len(fake_engine) == 3
-    assert again[:2] == first
-    assert again == batch.grade(paths, ITEMS)  # the same as a clean run
+        again = batch.grade(paths, ITEMS, store=db)
+    assert [(first.graded, first.reused), (again.graded, again.reused)] == [(2, 0), (1, 2)]
+    assert [name for _, name in fake_engine[2:]] == ["carol"] and len(fake_engine) == 3
+    assert again.results[:2] == first.results
+    assert again.results == batch.grade(paths, ITEMS).results  # the same as a clean run
+
+
+def test_the_progress_callbacks_hear_the_plan_and_each_item_graded(tmp_path, fake_engine):
+    """What a progress bar is fed: how many items will be graded, then one call per item
+    graded (none for a result reused from the store)."""
+    paths = [submission(tmp_path, n, f"# {n}\n") for n in ("alice", "bob", "carol")]
+    plans: list[int] = []
+    graded: list[None] = []
+    with Store(tmp_path / "g.sqlite") as db:
+        batch.grade(paths[:2], ITEMS, store=db)
+        done = batch.grade(paths, ITEMS, store=db, on_plan=plans.append, on_graded=lambda: graded.append(None))
+    assert plans == [1] and len(graded) == 1 == done.graded
+
+
+def test_a_refused_file_is_missing_with_its_reason_and_never_reaches_the_engine(tmp_path, fake_engine):
+    folder = tmp_path / "in" / "alice"
+    folder.mkdir(parents=True)
+    (folder / f"{ITEM}.py").symlink_to(SOLUTIONS / f"{ITEM}.py")
+    other = COURSE.items[1]
+    (result, missing), = [r.items for r in batch.grade([folder], [ITEMS[0], other]).results]
+    assert (result.status, result.score, result.max_score) == ("missing", 0, ITEMS[0].points)
+    assert result.message == f"{ITEM}.py is a symbolic link; submit the file itself"
+    assert missing.status == "missing" and fake_engine == [(other.id, "-")]  # the engine says why it has no file
 
 
 def test_regrade_grades_everything(tmp_path, fake_engine):
@@ -165,7 +205,7 @@ def test_a_changed_file_is_graded_again(tmp_path, fake_engine):
     with Store(tmp_path / "g.sqlite") as db:
         batch.grade(paths, ITEMS, store=db)
         submission(tmp_path, "bob", "b = 1  # resubmitted, longer\n")
-        results = batch.grade(paths, ITEMS, store=db)
+        results = batch.grade(paths, ITEMS, store=db).results
         (row,) = [r for r in db.rows() if r.submission == "bob"]
     assert [name for _, name in fake_engine] == ["alice", "bob", "bob"]
     assert results[1].score == len("b = 1  # resubmitted, longer\n") % 11
@@ -196,7 +236,7 @@ def test_two_submissions_with_one_name_are_refused_with_a_store(tmp_path, fake_e
     for folder in (one, other):
         folder.mkdir(parents=True)
         (folder / f"{ITEM}.py").write_text("x = 1\n")
-    assert len(batch.grade([one, other], ITEMS)) == 2  # without a store, as before
+    assert len(batch.grade([one, other], ITEMS).results) == 2  # without a store, as before
     with Store(tmp_path / "g.sqlite") as db, pytest.raises(batch.submissions.SubmissionError, match="both named"):
         batch.grade([one, other], ITEMS, store=db)
 

@@ -214,12 +214,12 @@ def test_gradescope_results_hold_no_control_character_and_the_isolation_line():
 
     record = {"requested": "strict", "level": "full", "layers": {"landlock": "ABI 7", "seccomp": "processes refused"},
               "missing": {}}
-    data = gradescope_results(hostile_result(), record)
+    data = gradescope_results(COURSE, hostile_result(), record)
     check_gradescope_results(data)
     assert data["output"] == "0/10 points\nisolation: full (landlock ABI 7, seccomp; --isolation strict)"
     (test,) = data["tests"]
     assert test["output"] == "=cmd|' /C calc'!A0 more" and test["name"] == f"{ITEM} · d"
-    assert gradescope_results(hostile_result())["output"] == "0/10 points"  # no record: no line
+    assert gradescope_results(COURSE, hostile_result())["output"] == "0/10 points"  # no record: no line
 
 
 def test_classroom_payload_holds_no_control_character():

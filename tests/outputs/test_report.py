@@ -103,7 +103,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def page() -> tuple[str, Page]:
-    html = report.render_html(class_results(), ITEMS)
+    html = report.render_html(COURSE, class_results(), ITEMS)
     parsed = Page()
     parsed.feed(html)
     parsed.close()
@@ -237,7 +237,7 @@ def a_class_with_a_missing_file() -> list[SubmissionResult]:
 
 def test_a_missing_file_is_counted_apart_and_alike_in_both_places():
     """The rule on the page: submitted = the file was there; missing is counted apart."""
-    html = report.render_html(a_class_with_a_missing_file(), ITEMS)
+    html = report.render_html(COURSE, a_class_with_a_missing_file(), ITEMS)
     parsed = Page()
     parsed.feed(html)
     assert report.COUNTING in markup.unescape(html)
@@ -266,7 +266,7 @@ def test_statistics():
 
 
 def test_an_empty_class_renders():
-    assert "0 submissions" in report.render_html([], ITEMS)
+    assert "0 submissions" in report.render_html(COURSE, [], ITEMS)
 
 
 # --- CSV, JSON and the terminal table ---------------------------------------------------
@@ -291,7 +291,7 @@ def test_json_carries_the_flags(tmp_path):
 
 def render(results, items, width=80, isolation=None) -> str:
     console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    gradebook.print_table(results, items, console, isolation)
+    gradebook.print_table(COURSE, results, items, console, isolation)
     console.file.close()
     return console.export_text()
 
@@ -414,7 +414,7 @@ def test_json_carries_an_isolation_record_only_when_given(tmp_path):
 def test_the_terminal_shows_names_as_written_and_no_escape_sequence():
     terminal = io.StringIO()
     console = Console(file=terminal, force_terminal=True, width=200, color_system="truecolor")
-    gradebook.print_table(chosen_names(), [FIRST], console, isolation=ISOLATION)
+    gradebook.print_table(COURSE, chosen_names(), [FIRST], console, isolation=ISOLATION)
     shown = terminal.getvalue()
     assert "pwned" not in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\t" not in shown
     text = render(chosen_names(), [FIRST], width=200, isolation=ISOLATION)
@@ -429,11 +429,11 @@ def test_the_section_table_shows_names_as_written():
 
 
 def test_the_page_holds_no_control_character_and_the_isolation_line():
-    html = report.render_html(chosen_names(), [FIRST], isolation=ISOLATION)
+    html = report.render_html(COURSE, chosen_names(), [FIRST], isolation=ISOLATION)
     assert not [c for c in html if unicodedata.category(c) == "Cc" and c != "\n"]
     assert "pwned" not in html and "mallory" in html
     assert f'<p class="meta" id="isolation">{ISOLATION_LINE}</p>' in html
-    assert 'id="isolation"' not in report.render_html(chosen_names(), [FIRST])
+    assert 'id="isolation"' not in report.render_html(COURSE, chosen_names(), [FIRST])
 
 
 @pytest.mark.parametrize("option", ["--json", "--csv", "--html"])

@@ -34,7 +34,7 @@ OPEN_ALL = "() => document.querySelectorAll('details').forEach(d => { d.open = t
 def test_the_report_keeps_names_in_view_and_its_failure_tables_closed(graded_samples, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page_file, shot, tests_shot = tmp_path / "report.html", ARTIFACTS / "report.png", ARTIFACTS / "report-tests.png"
-    report.write_html(graded_samples, list(COURSE.items), page_file)
+    report.write_html(COURSE, graded_samples, list(COURSE.items), page_file)
     with sync_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -138,7 +138,7 @@ def graded(tmp_path_factory):
     paths += [bomb, link]
     memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with Store(gradebook) as store:
-        results = batch.grade(paths, list(items.values()), workers=2, limits=LIMITS, store=store)
+        results = batch.grade(paths, list(items.values()), workers=2, limits=LIMITS, store=store).results
     memory_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     run_folder = workspace.run_folder()
     outputs = {"json": root / "results.json", "csv": root / "gradebook.csv"}

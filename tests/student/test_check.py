@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
+
 from autograder import results as model
 from autograder.paths import EXERCISES
 from autograder.results import ItemResult
@@ -100,3 +102,13 @@ def test_all_checks_passing_says_so_in_green():
     cells = parse(report(("passed", ""), ("passed", ""))._repr_html_())
     assert [text for _, _, text in cells.rows[-1]] == ["4/4 points · all checks pass"]
     assert all(row[0][2] == "✓" for row in cells.rows[1:-1])
+
+
+def test_a_file_that_is_not_there_is_named_by_its_path_without_a_worker(tmp_path, monkeypatch):
+    from autograder.sandbox import engine
+    from autograder.student.check import run_checks
+
+    monkeypatch.setattr(engine, "grade_item", lambda *args, **kwargs: pytest.fail("the engine was started"))
+    shown = run_checks(ITEM, tmp_path)
+    assert (shown.result.status, shown.result.score, shown.result.max_score) == ("missing", 0, 0)
+    assert shown.lines() == [f"✗ {ITEM.filename}: {tmp_path / ITEM.filename} was not found"]

@@ -14,8 +14,8 @@ from autograder import manifest
 from autograder.cli import app
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.sandbox.limits import Limits
-from autograder.student import check, notebook, progress
-from autograder.student.state import State, state_file
+from autograder.student import check, hints, notebook, progress
+from autograder.student.state import State, UnknownTask, remember, state_file
 from tests.conftest import COURSE
 
 ITEM = COURSE.item("async01_why_async")
@@ -82,7 +82,7 @@ def test_a_check_records_its_failed_tasks(tmp_path):
 
 
 def test_a_failing_check_shows_only_the_first_level(graduated, tmp_path):
-    report = check.run_checks(ITEM.id, EXERCISES)
+    report = check.run_checks(graduated, EXERCISES)
     text = "\n".join(report.lines())
     assert "hint: the idea of task 1" in text and "the API of" not in text and "the code of" not in text
     html = report._repr_html_()
@@ -138,12 +138,12 @@ def test_progress_rechecks_only_what_changed(tmp_path, monkeypatch):
     shutil.copy(SOLUTIONS / ITEM.filename, folder / ITEM.filename)
     calls = []
     real = progress.run_checks
-    monkeypatch.setattr(progress, "run_checks", lambda item_id, f: calls.append(item_id) or real(item_id, f))
-    first = progress.refresh(folder)
-    second = progress.refresh(folder)
+    monkeypatch.setattr(progress, "run_checks", lambda item, f: calls.append(item.id) or real(item, f))
+    first = progress.refresh(COURSE, folder)
+    second = progress.refresh(COURSE, folder)
     assert calls == [ITEM.id]  # the second refresh found nothing stale
     assert first.checks[ITEM.id].passed and second.checks[ITEM.id].passed
-    text = repr(notebook._Rich(progress.render(second, folder)))
+    text = repr(notebook._Rich(progress.render(COURSE, second, folder)))
     assert "✓ passes" in text
 
 
@@ -156,15 +156,15 @@ def test_progress_reports_the_plan_and_each_check_as_it_ends(tmp_path):
     for item in items:
         shutil.copy(SOLUTIONS / item.filename, folder / item.filename)
     plans, checked = [], []
-    progress.refresh(folder, on_plan=plans.append, on_checked=checked.append)
+    progress.refresh(COURSE, folder, on_plan=plans.append, on_checked=checked.append)
     assert plans == [3]
     assert sorted(checked) == sorted(item.id for item in items)
-    progress.refresh(folder, on_plan=plans.append, on_checked=checked.append)
+    progress.refresh(COURSE, folder, on_plan=plans.append, on_checked=checked.append)
     assert plans == [3, 0] and len(checked) == 3
 
 
 def test_stub_progress_is_not_yet():
-    state = progress.refresh(EXERCISES)
+    state = progress.refresh(COURSE, EXERCISES)
     assert all(not record.passed for record in state.checks.values())
 
 
@@ -186,7 +186,7 @@ def test_the_progress_view_never_cuts_an_item_id(width):
     for n, item in enumerate(COURSE.items):
         if n % 3:
             state.record_check(item.id, EXERCISES / item.filename, n % 3 == 1, 12, 12 if n % 3 == 1 else 30)
-    lines = rendered(progress.render(state, EXERCISES), width)
+    lines = rendered(progress.render(COURSE, state, EXERCISES), width)
     cells = {cell.strip() for line in lines for cell in line.split("│")}
     assert [item.id for item in COURSE.items if item.id not in cells] == []
     assert max(len(line) for line in lines) <= width
@@ -194,7 +194,7 @@ def test_the_progress_view_never_cuts_an_item_id(width):
 
 
 def test_a_long_section_title_wraps_instead_of_widening_the_table():
-    header = next(line for line in rendered(progress.render(State(), EXERCISES), 140) if "section" in line)
+    header = next(line for line in rendered(progress.render(COURSE, State(), EXERCISES), 140) if "section" in line)
     assert len(header.split("┃")[1]) <= progress.SECTION_WIDTH + 2  # the column and its padding
 
 
@@ -202,7 +202,7 @@ def test_an_endless_loop_in_the_exercise_ends_the_check_with_a_timeout(tmp_path,
     """The notebook's check() returns a table even when the student's route never returns:
     the loop runs in a worker process, so the kernel (here, this process) goes on."""
     monkeypatch.setattr(notebook, "run_checks",
-                        lambda item_id, folder: check.run_checks(item_id, folder, Limits(test=1, item=20)))
+                        lambda item, folder: check.run_checks(item, folder, Limits(test=1, item=20)))
     folder = tmp_path / "mine"
     folder.mkdir()
     stub = (EXERCISES / ITEM.filename).read_text()
@@ -214,3 +214,18 @@ def test_an_endless_loop_in_the_exercise_ends_the_check_with_a_timeout(tmp_path,
     assert {test.status for test in report.result.tests} == {"timeout"}
     html = report._repr_html_()
     assert "did not finish within 1 s" in html and f"0/{report.result.max_score:g} points" in html
+
+
+def test_a_progress_file_that_cannot_be_written_never_fails_a_check(tmp_path, monkeypatch):
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    monkeypatch.setenv("WORKBOOK_STATE", str(blocker / "state.json"))  # its folder is a file: saving fails
+    report = check.run_checks(ITEM, tmp_path)  # no file there: reported without a worker
+    state = remember([report])
+    assert not state.checks[ITEM.id].passed and blocker.read_text() == ""
+
+
+def test_the_notebooks_hint_refuses_a_task_the_item_does_not_have():
+    with pytest.raises(UnknownTask, match=f"{ITEM.id} has no task 9 \\(tasks 1 to {ITEM.tasks}\\)"):
+        notebook.hint(ITEM.id, task=9)
+    assert hints.lines(ITEM, show_all=True) == hints.all_lines(ITEM)

@@ -6,12 +6,12 @@ kit, and the grader's own in-worker modules. The grader process itself never imp
 this module: a student's ``workbook check`` does not load FastAPI twice.
 """
 
-import fastapi  # noqa: F401
+import fastapi
 import fastapi.testclient  # noqa: F401
 import httpx  # noqa: F401
 import pydantic  # noqa: F401
 import pytest  # noqa: F401
 
-import autograder.kit  # noqa: F401
+import autograder.kit
 import autograder.kit.fixtures  # noqa: F401
 from autograder.sandbox import confine, guard, integrity, plugin, screen, worker  # noqa: F401

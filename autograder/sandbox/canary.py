@@ -86,7 +86,7 @@ def build(name: str, template: pytest.Function, rng: random.Random) -> FunctionT
     rewrite_asserts(tree, source.encode(), str(template.path), template.config)
     code = compile(tree, str(template.path), "exec", dont_inherit=True)
     namespace: dict = {}
-    exec(code, vars(module), namespace)  # noqa: S102 - our own text, compiled for this run
+    exec(code, vars(module), namespace)
     function = namespace[name]
     function.__module__ = module.__name__
     function.__qualname__ = name

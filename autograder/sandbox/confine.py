@@ -64,7 +64,8 @@ LEVELS = ("strict", "auto", "off")
 LAYERS = ("namespaces", "tmpfs", "network", "capabilities", "landlock", "seccomp")
 # Where, under any installed copy of the package, the suites and the audit's records are.
 COURSE_SUITES = SUITES.relative_to(PACKAGE).parts
-COURSE_RECORDS = tuple(path.relative_to(PACKAGE).parts for path in (COURSE / "equivalents.toml", COURSE / "baseline.json"))
+COURSE_RECORDS = tuple(path.relative_to(PACKAGE).parts
+                       for path in (COURSE / "equivalents.toml", COURSE / "baseline.json"))
 
 # --- Landlock (include/uapi/linux/landlock.h) ----------------------------------------
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
@@ -106,7 +107,8 @@ CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 CLONE_NEWCGROUP = 0x02000000
 CLONE_THREAD = 0x00010000
-NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
+NAMESPACE_FLAGS = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET
+                   | CLONE_NEWCGROUP)
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 24, 47, 4
 PR_SET_DUMPABLE = 4
@@ -263,7 +265,8 @@ def python_roots() -> list[str]:
     import site
 
     installs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    installs.update(p for key in ("stdlib", "platstdlib", "purelib", "platlib") if (p := sysconfig.get_paths().get(key)))
+    installs.update(p for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                    if (p := sysconfig.get_paths().get(key)))
     user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else None
     if user_site and os.path.isdir(user_site):
         installs.add(user_site)
@@ -440,7 +443,8 @@ def _seccomp(unix_sockets: bool) -> None:
             continue  # not a system call on this architecture
     # A thread is a clone with CLONE_THREAD and no new namespace; anything else is a process.
     rules.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
-    rules.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, NAMESPACE_FLAGS & ~CLONE_NEWNS, NAMESPACE_FLAGS & ~CLONE_NEWNS))
+    unshared = NAMESPACE_FLAGS & ~CLONE_NEWNS
+    rules.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, unshared, unshared))
     rules.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_NEWNS, CLONE_NEWNS))
     rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # its flags sit behind a pointer: glibc falls back to clone
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
@@ -460,10 +464,10 @@ def enter(policy: Policy) -> Applied:
     """
     applied = Applied()
     if policy.level == "off":
-        applied.missing = {layer: "isolation is off" for layer in LAYERS}
+        applied.missing = dict.fromkeys(LAYERS, "isolation is off")
         return applied
 
-    def attempt(layer: str, step) -> bool:  # noqa: ANN001 - a callable returning a description
+    def attempt(layer: str, step) -> bool:
         try:
             applied.layers[layer] = step() or "on"
             return True
@@ -536,8 +540,8 @@ def probe(level: Level = "auto") -> dict:
     if level in _probed:
         return _probed[level]
     if level == "off":
-        record = {"requested": "off", "level": "off", "layers": {}, "missing": {layer: "isolation is off"
-                                                                             for layer in LAYERS}}
+        record = {"requested": "off", "level": "off", "layers": {},
+                  "missing": dict.fromkeys(LAYERS, "isolation is off")}
         _probed[level] = record
         return record
     import json

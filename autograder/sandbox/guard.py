@@ -138,7 +138,7 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
     trusted = trusted_roots()
     student = realpath(student_file)
     protected_roots = tuple(realpath(p) + os.sep for p in protected)
-    writable_roots = tuple(realpath(p) + os.sep for p in writable) + ("/dev/null" + os.sep,)
+    writable_roots = (*(realpath(p) + os.sep for p in writable), "/dev/null" + os.sep)
     reported: set[str] = set()
     is_loopback_ = is_loopback
     is_address_ = is_address
@@ -153,7 +153,7 @@ def _install(student_file: Path, protected: tuple[Path, ...], writable: tuple[Pa
     site = tuple(os.path.realpath(sysconfig.get_paths()[key]) + os.sep for key in ("purelib", "platlib"))
 
     def is_student(name: str) -> bool:
-        return name == student or not name.startswith(trusted) and not name.startswith("<frozen ")
+        return name == student or (not name.startswith(trusted) and not name.startswith("<frozen "))
 
     def from_student() -> bool:
         """Student code anywhere on the stack, or another thread than the main one."""

@@ -396,7 +396,7 @@ class _Resolver:
             if not name:
                 return None
             fromlist = _argument(node, 3, "fromlist")
-            empty = isinstance(fromlist, ast.Constant) and not fromlist.value or (
+            empty = (isinstance(fromlist, ast.Constant) and not fromlist.value) or (
                 isinstance(fromlist, (ast.List, ast.Tuple)) and not fromlist.elts)
             whole = func == "importlib.import_module" or (fromlist is not None and not empty)
             return name if whole else name.partition(".")[0]

@@ -521,73 +521,13 @@ def audit(
     if passed < len(audits):
         raise typer.Exit(1)
     if record:
-        records.record(audits)
+        records.record({found.item.id: found.baseline_entry() for found in audits})
         say(f"recorded {len(audits)} item(s) in {records.BASELINE}")
 
 
-#: The audit table's number columns: the header, and the short one a narrow terminal gets.
-AUDIT_COLUMNS = (("mutants", "mut"), ("invalid", "inv"), ("killed", "kill"), ("equivalent", "eqv"),
-                 ("survived", "surv"), ("score", "score"), ("worker s", "s"))
-
-
-def _audit_table(audits, title: str, short: bool):
-    """The audit's table. An item id is never cut (--diff, the equivalents file and
-    `workbook audit ITEM` all name it): ``short`` headers make room for it instead."""
-    from rich.table import Table
-
-    grid = Table(title=title)
-    grid.add_column("item", no_wrap=True, min_width=max((len(a.item.id) for a in audits), default=len("total")))
-    for long, brief in AUDIT_COLUMNS:
-        grid.add_column(brief if short else long, justify="right")
-
-    def row(name, total, invalid, killed, equivalent, survived, score, seconds, ok, style=None):
-        mark = "" if ok else " ✗"
-        grid.add_row(plain(name), str(total), str(invalid), str(killed), str(equivalent), str(survived),
-                     f"{score:.0%}{mark}", f"{seconds:.0f}", style=style)
-
-    for found in audits:
-        row(found.item.id, found.total, found.invalid, found.killed, len(found.equivalent), len(found.survivors),
-            found.score, found.seconds, found.passed, None if found.passed else "red")
-    killed = sum(a.killed for a in audits)
-    survived = sum(len(a.survivors) for a in audits)
-    grid.add_section()
-    row("total", sum(a.total for a in audits), sum(a.invalid for a in audits), killed,
-        sum(len(a.equivalent) for a in audits), survived, killed / (killed + survived) if killed + survived else 1.0,
-        sum(a.seconds for a in audits), all(a.passed for a in audits), "bold")
-    return grid
-
-
 def _audit_report(audits, elapsed: float, diffs: bool) -> None:
-    runner, mutants = _instructor("audit.runner"), _instructor("audit.mutants")
-    from autograder.paths import SOLUTIONS
-
-    title = f"Mutation audit (target: {runner.TARGET:.0%} of non-equivalent mutants killed)"
-    grid = _audit_table(audits, title, short=False)
-    # CI's log is 80 columns wide: where the full headers do not fit, the short ones and a legend.
-    short = console.measure(grid, options=console.options.update_width(10_000)).maximum > console.width
-    if short:
-        grid = _audit_table(audits, title, short=True)
-    console.print(grid)
-    (long_seconds, short_seconds) = AUDIT_COLUMNS[-1]
-    legend = "".join(f"{brief}: {long}; " for long, brief in AUDIT_COLUMNS[:-1] if brief != long) if short else ""
-    seconds = short_seconds if short else long_seconds
-    console.print(f"{legend}wall time {elapsed / 60:.1f} min; \"{seconds}\" is the time the isolated workers spent "
-                  "grading each item's mutants and its unmutated control", highlight=False, soft_wrap=True)
-    for found in audits:
-        if found.control:
-            console.print(plain(f"{found.item.id}: the unmutated solution does not get full marks, so its audit "
-                                "proves nothing: ", "red") + plain(found.control), highlight=False, soft_wrap=True)
-        if found.survivors:
-            console.print(plain(found.item.id, "bold") + f": {len(found.survivors)} survivor(s)", highlight=False)
-            source = (SOLUTIONS / found.item.filename).read_text(encoding="utf-8") if diffs else ""
-            for outcome in found.survivors:
-                mutant = outcome.mutant
-                say(f"  {mutant.id}  line {mutant.line}: {mutant.description}")
-                if diffs:
-                    console.print(mutants.diff(source, mutant), highlight=False, soft_wrap=True, markup=False)
-        for entry in found.stale:
-            say(f"{found.item.id}: equivalents entry {entry} matches no surviving mutant (killed now, or gone): "
-                "remove it", "yellow")
+    """The audit's table and findings (:func:`autograder.audit.table.report`), on this command's console."""
+    _instructor("audit.table").report(audits, elapsed, diffs, console)
 
 
 @app.command()

@@ -27,6 +27,8 @@ STATUS_SWAPS = {200: 201, 201: 200, 202: 200, 204: 200, 301: 302, 302: 301, 303:
 STATUS_CALLS = {"HTTPException", "JSONResponse", "Response", "PlainTextResponse", "HTMLResponse",
                 "RedirectResponse", "WebSocketException", "StarletteHTTPException"}
 RATE_UNITS = ("second", "minute", "hour", "day")
+# A keyword argument dropped: these two have an operator of their own, any other is "drop-keyword".
+KEYWORD_OPERATORS = {"dependencies": "drop-dependency", "scopes": "drop-scopes"}
 NEGATIONS: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
                                ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In,
                                ast.Is: ast.IsNot, ast.IsNot: ast.Is}
@@ -104,13 +106,20 @@ class _Point:
     needs_time: bool = False
 
 
-class _Finder:
-    """Walks a module and lists every mutation it can make inside ``lines``."""
+class _Finder(ast.NodeVisitor):
+    """Walks a module and lists every mutation it can make inside ``lines``.
+
+    :meth:`find` walks the tree itself, since a mutation names its node by position in
+    ``ast.walk`` order, and hands each node to :meth:`~ast.NodeVisitor.visit`, which calls
+    the ``visit_<NodeType>`` method for its kind. A kind without one makes no mutants, and
+    no method recurses: the walk already reaches every node.
+    """
 
     def __init__(self, tree: ast.Module, lines: set[int] | None) -> None:
         self.tree = tree
         self.lines = lines
         self.points: list[_Point] = []
+        self.index = 0  # the visited node's position in walk order
         self.parents: dict[ast.AST, ast.AST] = {}
         for parent in ast.walk(tree):
             for child in ast.iter_child_nodes(parent):
@@ -129,17 +138,22 @@ class _Finder:
             return True
         return all(n in self.lines for n in range(start, (end or start) + 1))
 
-    def add(self, index: int, node: ast.AST, operator: str, edit: Edit, needs_time: bool = False) -> None:
-        self.points.append(_Point(index, operator, node.lineno, edit, needs_time))
+    def add(self, node: ast.AST, operator: str, edit: Edit, needs_time: bool = False) -> None:
+        self.points.append(_Point(self.index, operator, node.lineno, edit, needs_time))
 
     def find(self) -> list[_Point]:
         for index, node in enumerate(ast.walk(self.tree)):
             if isinstance(node, ast.Expr) and id(node) in self.docstrings:
                 continue
+            # A function outside the answer may still carry a decorator inside it.
             if not self.inside(node) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            self.visit(index, node)
+            self.index = index
+            self.visit(node)
         return self.points
+
+    def generic_visit(self, node: ast.AST) -> None:
+        """A kind of node this mutator leaves alone (its children come from :meth:`find`'s walk)."""
 
     def in_docstring(self, node: ast.AST) -> bool:
         parent = self.parents.get(node)
@@ -153,76 +167,104 @@ class _Finder:
             parent = self.parents.get(parent)
         return False
 
-    def visit(self, index: int, node: ast.AST) -> None:  # noqa: C901 - one branch per node kind
-        inside = self.inside(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for k, decorator in enumerate(getattr(node, "decorator_list", [])):
-                if self.inside(decorator):
-                    self.add(index, decorator, "drop-decorator", _drop_decorator(k))
-            if isinstance(node, ast.AsyncFunctionDef) and inside:
-                self.add(index, node, "drop-async", _drop_async)
+    # Definitions: a decorator dropped, ``async`` dropped.
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        for k, decorator in enumerate(node.decorator_list):
+            if self.inside(decorator):
+                self.add(decorator, "drop-decorator", _drop_decorator(k))
+
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self.visit_FunctionDef(node)
+        if self.inside(node):
+            self.add(node, "drop-async", _drop_async)
+
+    # Statements: a value no longer returned, a statement deleted (every kind in DELETABLE,
+    # see the loop after this class).
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is not None and not (isinstance(node.value, ast.Constant) and node.value.value is None):
+            self.add(node, "return-none", lambda n: ast.Return(value=ast.Constant(None)))
+
+    def delete_stmt(self, node: ast.stmt) -> None:
+        self.add(node, "delete-stmt", lambda n: ast.Pass())
+
+    # Expressions.
+
+    def visit_Await(self, node: ast.Await) -> None:
+        self.add(node, "drop-await", lambda n: n.value)
+        call = node.value if isinstance(node.value, ast.Call) else None
+        called = _name(call.func) if call else ""
+        if called in ("asyncio.sleep", "anyio.sleep"):
+            self.add(node, "sync-sleep", _sync_sleep, needs_time=True)
+        elif called in ("asyncio.to_thread", "run_in_threadpool", "anyio.to_thread.run_sync") and call.args:
+            self.add(node, "unthread", _unthread)
+        elif called == "asyncio.gather" and call.args:
+            self.add(node, "sequential-gather", _sequential)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if _is_dependency(node) and isinstance(self.parents.get(node), ast.arguments):
+            # ``x: T = Depends(f)``: the parameter keeps a default, but no dependency.
+            self.add(node, "drop-dependency", lambda n: ast.Constant(None))
+        for k, keyword in enumerate(node.keywords):
+            if keyword.arg is not None:
+                self.add(node, KEYWORD_OPERATORS.get(keyword.arg, "drop-keyword"), _drop_keyword(k))
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        """``Annotated[T, Depends(f)]`` -> ``T``."""
+        if _name(node.value) not in ("Annotated", "typing.Annotated"):
             return
-        if isinstance(node, ast.stmt):
-            if isinstance(node, ast.Return) and node.value is not None and not (
-                    isinstance(node.value, ast.Constant) and node.value.value is None):
-                self.add(index, node, "return-none", lambda n: ast.Return(value=ast.Constant(None)))
-            if isinstance(node, DELETABLE):
-                self.add(index, node, "delete-stmt", lambda n: ast.Pass())
-            return
-        if isinstance(node, ast.Await):
-            self.add(index, node, "drop-await", lambda n: n.value)
-            called = _name(node.value.func) if isinstance(node.value, ast.Call) else ""
-            if called in ("asyncio.sleep", "anyio.sleep"):
-                self.add(index, node, "sync-sleep", _sync_sleep, needs_time=True)
-            elif called in ("asyncio.to_thread", "run_in_threadpool", "anyio.to_thread.run_sync") and node.value.args:
-                self.add(index, node, "unthread", _unthread)
-            elif called == "asyncio.gather" and node.value.args:
-                self.add(index, node, "sequential-gather", _sequential)
-        elif isinstance(node, ast.Call):
-            called = _name(node.func).rsplit(".", 1)[-1]
-            if called in ("Depends", "Security") and isinstance(self.parents.get(node), ast.arguments):
-                # ``x: T = Depends(f)``: the parameter keeps a default, but no dependency.
-                self.add(index, node, "drop-dependency", lambda n: ast.Constant(None))
-            for k, keyword in enumerate(node.keywords):
-                if keyword.arg is not None:
-                    operator = "drop-dependency" if keyword.arg == "dependencies" else (
-                        "drop-scopes" if keyword.arg == "scopes" else "drop-keyword")
-                    self.add(index, node, operator, _drop_keyword(k))
-        elif isinstance(node, ast.Subscript) and _name(node.value) in ("Annotated", "typing.Annotated"):
-            parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else []
-            if any(isinstance(p, ast.Call) and _name(p.func).rsplit(".", 1)[-1] in ("Depends", "Security")
-                   for p in parts[1:]):
-                self.add(index, node, "drop-dependency", lambda n: n.slice.elts[0])
-        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and isinstance(self.parents.get(node), ast.keyword):
-            if len(node.elts) >= 2:
-                for k in range(len(node.elts)):
-                    operator = "drop-dependency" if self.parents[node].arg == "dependencies" else "drop-element"
-                    self.add(index, node, operator, _drop_element(k))
-        elif isinstance(node, ast.Dict) and isinstance(self.parents.get(node), ast.keyword):
-            if len(node.keys) >= 2:
-                for k, key in enumerate(node.keys):
-                    if key is not None:
-                        self.add(index, node, "drop-entry", _drop_entry(k))
-        elif isinstance(node, ast.Compare):
-            for k, op in enumerate(node.ops):
-                if type(op) in NEGATIONS:
-                    self.add(index, node, "flip-compare", _compare(k, NEGATIONS[type(op)]))
-                if type(op) in BOUNDARIES:
-                    self.add(index, node, "flip-compare", _compare(k, BOUNDARIES[type(op)]))
-        elif isinstance(node, ast.BoolOp):
-            self.add(index, node, "swap-boolop",
-                     lambda n: ast.BoolOp(op=ast.Or() if isinstance(n.op, ast.And) else ast.And(), values=n.values))
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            self.add(index, node, "drop-not", lambda n: n.operand)
-        elif isinstance(node, ast.JoinedStr) and not self.in_fstring(node):
-            self.add(index, node, "string", lambda n: ast.Constant(""))
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "status":
-            self.status(index, node)
-        elif isinstance(node, ast.Constant) and type(node.value) is int and self.status_context(node):
-            self.status(index, node)
-            self.constant(index, node)
-        elif isinstance(node, ast.Constant) and not self.in_docstring(node) and not self.in_fstring(node):
-            self.constant(index, node)
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else []
+        if any(_is_dependency(p) for p in parts[1:]):
+            self.add(node, "drop-dependency", lambda n: n.slice.elts[0])
+
+    def visit_List(self, node: ast.List | ast.Tuple | ast.Set) -> None:
+        """An element dropped from a keyword's value (``dependencies=[...]``, ``algorithms=[...]``)."""
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.keyword) and len(node.elts) >= 2:
+            operator = "drop-dependency" if parent.arg == "dependencies" else "drop-element"
+            for k in range(len(node.elts)):
+                self.add(node, operator, _drop_element(k))
+
+    visit_Tuple = visit_Set = visit_List
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        """An entry dropped from a keyword's value (``headers={...}``)."""
+        if isinstance(self.parents.get(node), ast.keyword) and len(node.keys) >= 2:
+            for k, key in enumerate(node.keys):
+                if key is not None:
+                    self.add(node, "drop-entry", _drop_entry(k))
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        for k, op in enumerate(node.ops):
+            for flips in (NEGATIONS, BOUNDARIES):
+                if type(op) in flips:
+                    self.add(node, "flip-compare", _compare(k, flips[type(op)]))
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        self.add(node, "swap-boolop",
+                 lambda n: ast.BoolOp(op=ast.Or() if isinstance(n.op, ast.And) else ast.And(), values=n.values))
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Not):
+            self.add(node, "drop-not", lambda n: n.operand)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        if not self.in_fstring(node):
+            self.add(node, "string", lambda n: ast.Constant(""))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name) and node.value.id == "status":
+            self.status(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if type(node.value) is int and self.status_context(node):
+            self.status(node)
+            self.constant(node)
+        elif not self.in_docstring(node) and not self.in_fstring(node):
+            self.constant(node)
 
     def status_context(self, node: ast.AST) -> bool:
         """``status_code=<node>``, or the first argument of ``HTTPException(...)`` and its kin."""
@@ -232,34 +274,47 @@ class _Finder:
         return (isinstance(parent, ast.Call) and bool(parent.args) and parent.args[0] is node
                 and _name(parent.func).rsplit(".", 1)[-1] in STATUS_CALLS)
 
-    def status(self, index: int, node: ast.AST) -> None:
+    def status(self, node: ast.AST) -> None:
         if isinstance(node, ast.Constant) and type(node.value) is int and node.value in STATUS_SWAPS:
             swapped = STATUS_SWAPS[node.value]
-            self.add(index, node, "status-code", lambda n: ast.Constant(swapped))
+            self.add(node, "status-code", lambda n: ast.Constant(swapped))
         elif isinstance(node, ast.Attribute) and (match := re.fullmatch(r"HTTP_(\d{3})_\w+", node.attr)):
             code = int(match.group(1))
             target = self.status_names.get(STATUS_SWAPS.get(code, 0))
             if target:
-                self.add(index, node, "status-code", lambda n: ast.Attribute(value=n.value, attr=target, ctx=n.ctx))
+                self.add(node, "status-code", lambda n: ast.Attribute(value=n.value, attr=target, ctx=n.ctx))
 
-    def constant(self, index: int, node: ast.Constant) -> None:
+    def constant(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, bool):
-            self.add(index, node, "flip-bool", lambda n: ast.Constant(not n.value))
+            self.add(node, "flip-bool", lambda n: ast.Constant(not n.value))
         elif isinstance(value, (int, float)):
             for delta in (1, -1):
-                self.add(index, node, "number", lambda n, d=delta: ast.Constant(n.value + d))
+                self.add(node, "number", lambda n, d=delta: ast.Constant(n.value + d))
         elif isinstance(value, str) and value:
-            self.add(index, node, "string", lambda n: ast.Constant(""))
-            digits = re.search(r"\d+", value)
-            if digits and len(value) <= 40:
-                for delta in (1, -1) if int(digits.group()) > 0 else (1,):
-                    bumped = f"{value[:digits.start()]}{int(digits.group()) + delta}{value[digits.end():]}"
-                    self.add(index, node, "string-number", lambda n, b=bumped: ast.Constant(b))
-            rate = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*", value)
-            if rate and rate.group(2) != "day":
-                longer = RATE_UNITS[RATE_UNITS.index(rate.group(2)) + 1]
-                self.add(index, node, "string-number", lambda n: ast.Constant(f"{rate.group(1)}/{longer}"))
+            self.add(node, "string", lambda n: ast.Constant(""))
+            self.string_numbers(node, value)
+
+    def string_numbers(self, node: ast.Constant, value: str) -> None:
+        """The first number in a short string bumped (``"v1"`` -> ``"v2"``); a rate limit's unit lengthened."""
+        digits = re.search(r"\d+", value)
+        if digits and len(value) <= 40:
+            for delta in (1, -1) if int(digits.group()) > 0 else (1,):
+                bumped = f"{value[:digits.start()]}{int(digits.group()) + delta}{value[digits.end():]}"
+                self.add(node, "string-number", lambda n, b=bumped: ast.Constant(b))
+        rate = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*", value)
+        if rate and rate.group(2) != "day":
+            longer = RATE_UNITS[RATE_UNITS.index(rate.group(2)) + 1]
+            self.add(node, "string-number", lambda n: ast.Constant(f"{rate.group(1)}/{longer}"))
+
+
+for _kind in DELETABLE:
+    setattr(_Finder, f"visit_{_kind.__name__}", _Finder.delete_stmt)
+
+
+def _is_dependency(node: ast.AST) -> bool:
+    """``Depends(...)`` or ``Security(...)``, however imported."""
+    return isinstance(node, ast.Call) and _name(node.func).rsplit(".", 1)[-1] in ("Depends", "Security")
 
 
 def _drop_decorator(k: int) -> Edit:
@@ -388,7 +443,7 @@ def _describe(operator: str, before: ast.AST, after: ast.AST) -> str:
     return f"`{_short(before)}` -> `{_short(after)}`"
 
 
-def make_mutants(source: str, lines: set[int] | None | str = "markers") -> list[Mutant]:
+def make_mutants(source: str, lines: set[int] | str | None = "markers") -> list[Mutant]:
     """Every mutant of ``source`` (a module's text), in source order, duplicates removed.
 
     ``lines`` limits the mutations to nodes lying within those line numbers; by default

@@ -9,14 +9,10 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from autograder.audit.mutants import MUTATOR_VERSION, Mutant
 from autograder.manifest import Item
 from autograder.paths import COURSE, PACKAGE, SOLUTIONS, suite_file
-
-if TYPE_CHECKING:
-    from autograder.audit.runner import ItemAudit
 
 KIT = PACKAGE / "kit"  # what suites are written with
 EQUIVALENTS = COURSE / "equivalents.toml"
@@ -99,22 +95,13 @@ def pending(items: list[Item], path: Path | None = None) -> list[Item]:
             and baseline[item.id].get("fingerprint") == fingerprint(item, equivalents)]
 
 
-def record(audits: list[ItemAudit], path: Path | None = None) -> None:
-    """Write the audited items' fingerprints and counts into the baseline (others are kept)."""
-    _write_baseline({audit.item.id: {
-        "fingerprint": audit.fingerprint, "audited": True, "mutants": audit.total, "killed": audit.killed,
-        "equivalent": len(audit.equivalent), "invalid": audit.invalid, "survived": len(audit.survivors),
-        "score": round(audit.score, 4)} for audit in audits}, path)
+def record(entries: dict[str, dict], path: Path | None = None) -> None:
+    """Write items' entries (``{item id: entry}``) into the baseline; the other items' are kept.
 
-
-def record_pending(items: list[Item], path: Path | None = None) -> None:
-    """Record items as not audited yet: ``--changed`` leaves them alone until they change."""
-    equivalents = load_equivalents()
-    _write_baseline({item.id: {"fingerprint": fingerprint(item, equivalents), "audited": False}
-                     for item in items}, path)
-
-
-def _write_baseline(entries: dict[str, dict], path: Path | None) -> None:
+    An audited item's entry comes from the runner
+    (:meth:`autograder.audit.runner.ItemAudit.baseline_entry`): the records only keep
+    entries, and so never import the runner, which reads them.
+    """
     path = path or BASELINE
     baseline = load_baseline(path)
     baseline.update(entries)
@@ -124,3 +111,9 @@ def _write_baseline(entries: dict[str, dict], path: Path | None) -> None:
                     "recorded before its first audit",
             "items": dict(sorted(baseline.items()))}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def record_pending(items: list[Item], path: Path | None = None) -> None:
+    """Record items as not audited yet: ``--changed`` leaves them alone until they change."""
+    equivalents = load_equivalents()
+    record({item.id: {"fingerprint": fingerprint(item, equivalents), "audited": False} for item in items}, path)

@@ -66,6 +66,13 @@ class ItemAudit:
     def passed(self) -> bool:
         return not self.control and self.score >= TARGET
 
+    def baseline_entry(self) -> dict:
+        """What ``workbook audit --record`` keeps of this audit (see :func:`records.record`): the
+        fingerprint that ``--changed`` compares, and the counts a reader of the baseline checks."""
+        return {"fingerprint": self.fingerprint, "audited": True, "mutants": self.total, "killed": self.killed,
+                "equivalent": len(self.equivalent), "invalid": self.invalid, "survived": len(self.survivors),
+                "score": round(self.score, 4)}
+
 
 OnMutant = Callable[[str, Outcome | None], None]
 
@@ -81,7 +88,12 @@ def _verdict(result, full: float) -> tuple[bool, str]:
     return False, ""
 
 
-def audit(items: list[Item], *, workers: int | None = None, limits: Limits = Limits(),
+# One grading: the item's audit, the mutant (None for the unmutated control), the text to grade.
+Job = tuple[ItemAudit, Mutant | None, str]
+
+
+def audit(items: list[Item], *, workers: int | None = None,
+          limits: Limits = Limits(),  # noqa: B008 - Limits is frozen: one shared default is safe
           on_plan: Callable[[int], None] | None = None, on_mutant: OnMutant | None = None,
           equivalents_path: Path | None = None, solutions: Path | None = None,
           only: Callable[[Mutant], bool] | None = None) -> list[ItemAudit]:
@@ -92,35 +104,13 @@ def audit(items: list[Item], *, workers: int | None = None, limits: Limits = Lim
     """
     solutions = solutions or SOLUTIONS
     equivalents = load_equivalents(equivalents_path)
-    audits: list[ItemAudit] = []
-    jobs: list[tuple[ItemAudit, Mutant | None, str]] = []
-    for item in items:
-        path = solutions / item.filename
-        if not path.is_file():
-            raise AuditError(f"{item.id} has no reference solution ({path})")
-        source = path.read_text(encoding="utf-8")
-        try:
-            mutants = make_mutants(source)
-        except SyntaxError as exc:
-            raise AuditError(f"{path}: {exc}") from None
-        found = ItemAudit(item, fingerprint(item, equivalents, solutions))
-        audits.append(found)
-        jobs.append((found, None, ast.unparse(ast.parse(source)) + "\n"))
-        entries = equivalents.get(item.id, {})
-        for mutant in mutants:
-            if only is not None and not only(mutant):
-                continue
-            if not is_valid(mutant):
-                found.outcomes.append(Outcome(mutant, killed=True, invalid=True, how="SyntaxError"))
-            else:
-                jobs.append((found, mutant, mutant.source))
-        found.stale = list(entries)  # narrowed below to the entries no survivor matched
+    audits, jobs = _plan(items, equivalents, solutions, only)
     if on_plan:
         on_plan(len(jobs))
     lock = threading.Lock()
 
     with workspace.temporary("audit-") as tmp:
-        def run(job: tuple[ItemAudit, Mutant | None, str], number: int) -> None:
+        def run(job: Job, number: int) -> None:
             found, mutant, text = job
             folder = Path(tmp) / str(number)
             folder.mkdir()
@@ -147,8 +137,48 @@ def audit(items: list[Item], *, workers: int | None = None, limits: Limits = Lim
             list(pool.map(run, jobs, range(len(jobs))))
 
     for found in audits:
-        found.outcomes.sort(key=lambda o: (o.mutant.line, o.mutant.id))
-        matched = {e for o in found.equivalent for e in equivalents.get(found.item.id, {})
-                   if equivalence(o.mutant, {e: ""}) is not None}
-        found.stale = [e for e in found.stale if e not in matched]
+        _settle(found, equivalents.get(found.item.id, {}))
     return audits
+
+
+def _plan(items: list[Item], equivalents: dict[str, dict[str, str]], solutions: Path,
+          only: Callable[[Mutant], bool] | None) -> tuple[list[ItemAudit], list[Job]]:
+    """One ItemAudit per item, and what to grade: each item's control, then its mutants.
+
+    A mutant that is not Python is killed here, without a worker.
+    """
+    audits: list[ItemAudit] = []
+    jobs: list[Job] = []
+    for item in items:
+        source, mutants = _mutants(item, solutions)
+        found = ItemAudit(item, fingerprint(item, equivalents, solutions))
+        audits.append(found)
+        jobs.append((found, None, ast.unparse(ast.parse(source)) + "\n"))
+        for mutant in mutants:
+            if only is not None and not only(mutant):
+                continue
+            if not is_valid(mutant):
+                found.outcomes.append(Outcome(mutant, killed=True, invalid=True, how="SyntaxError"))
+            else:
+                jobs.append((found, mutant, mutant.source))
+        found.stale = list(equivalents.get(item.id, {}))  # narrowed by _settle to the entries no survivor matched
+    return audits, jobs
+
+
+def _mutants(item: Item, solutions: Path) -> tuple[str, list[Mutant]]:
+    """The item's reference solution and its mutants; an AuditError when there is none or it is not Python."""
+    path = solutions / item.filename
+    if not path.is_file():
+        raise AuditError(f"{item.id} has no reference solution ({path})")
+    source = path.read_text(encoding="utf-8")
+    try:
+        return source, make_mutants(source)
+    except SyntaxError as exc:
+        raise AuditError(f"{path}: {exc}") from None
+
+
+def _settle(found: ItemAudit, entries: dict[str, str]) -> None:
+    """After grading: the outcomes in source order, and only the equivalents entries no survivor matched."""
+    found.outcomes.sort(key=lambda o: (o.mutant.line, o.mutant.id))
+    matched = {e for o in found.equivalent for e in entries if equivalence(o.mutant, {e: ""}) is not None}
+    found.stale = [e for e in found.stale if e not in matched]

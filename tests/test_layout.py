@@ -24,11 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "manifest.py": ("being reworked (issue 14: one course object, loaded once); the manifest is checked against "
-                    "the course it describes", ("tests/course/test_course.py", "tests/student/test_state.py")),
-    "results.py": ("being reworked (issue 14: one JSON form of a result); every export's tests build and read "
-                   "results", ("tests/test_safe.py", "tests/grading/test_store.py", "tests/outputs/test_report.py",
-                               "tests/outputs/test_platforms.py")),
     "grading/batch.py": ("being reworked (issue 14: grade() returns what it did); batches are graded by the "
                          "store's tests and the hostile corpus", ("tests/grading/test_store.py",
                                                                   "tests/sandbox/test_hostile.py")),

@@ -24,9 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "grading/batch.py": ("being reworked (issue 14: grade() returns what it did); batches are graded by the "
-                         "store's tests and the hostile corpus", ("tests/grading/test_store.py",
-                                                                  "tests/sandbox/test_hostile.py")),
     "outputs/gradebook.py": ("being reworked (issue 14); the table, CSV and JSON writers are tested beside the "
                              "report", ("tests/outputs/test_report.py", "tests/grading/test_store.py")),
     "student/hints.py": ("being reworked (issue 14: the hint logic once); hints are revealed in the progress "
@@ -128,7 +125,7 @@ def imported(path: str) -> list[str]:
 
 
 def test_no_test_module_imports_another():
-    """Shared helpers live once, in tests/support/ (or tests/conftest.py, for fixtures)."""
+    """Shared helpers live once, in tests/support/ (or a conftest.py, for fixtures)."""
     found = [f"{path} imports {name}" for path in project_test_modules() for name in imported(path)
              if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")]
     assert found == []

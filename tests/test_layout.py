@@ -24,8 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "outputs/gradebook.py": ("being reworked (issue 14); the table, CSV and JSON writers are tested beside the "
-                             "report", ("tests/outputs/test_report.py", "tests/grading/test_store.py")),
     "student/hints.py": ("being reworked (issue 14: the hint logic once); hints are revealed in the progress "
                          "file's tests and through the CLI", ("tests/student/test_state.py", "tests/test_cli.py")),
     "student/progress.py": ("being reworked (issue 14); the progress view is tested with the progress file",

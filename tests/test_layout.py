@@ -24,12 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "student/hints.py": ("being reworked (issue 14: the hint logic once); hints are revealed in the progress "
-                         "file's tests and through the CLI", ("tests/student/test_state.py", "tests/test_cli.py")),
-    "student/progress.py": ("being reworked (issue 14); the progress view is tested with the progress file",
-                            ("tests/student/test_state.py",)),
-    "student/notebook.py": ("being reworked (issue 14); the notebook calls are tested with the progress file",
-                            ("tests/student/test_state.py",)),
     "sandbox/plugin.py": ("being reworked (issue 14: a declared worker protocol); the reporter runs only inside "
                           "a worker, so it is tested through graded runs", ("tests/sandbox/test_engine.py",
                                                                             "tests/sandbox/test_hostile.py")),

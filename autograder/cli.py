@@ -19,7 +19,7 @@ from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -447,9 +447,9 @@ def _write(course: manifest.Course, results, selected, json_out: Path | None, cs
 
 @app.command()
 def audit(
-    item_ids: Annotated[Optional[list[str]], typer.Argument(metavar="ITEM",
+    item_ids: Annotated[list[str] | None, typer.Argument(metavar="ITEM",
                                                            help="Item ids (default: every item).")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel workers (default: cores).")] = None,
     changed: Annotated[bool, typer.Option("--changed", help="Only the items whose solution, hidden suite or "
                                                             "equivalents differ from the recorded baseline.")] = False,
     record: Annotated[bool, typer.Option("--record", help="When every audited item meets the target, record "

@@ -24,12 +24,6 @@ REPOSITORY = TESTS.parent
 ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "__main__.py": ("the entry point: what it imports before the fork server starts shows only in a fresh "
                     "interpreter, which the fork server's own tests start", ("tests/sandbox/test_warm.py",)),
-    "audit/mutants.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",
-                         ("tests/audit/test_audit.py",)),
-    "audit/records.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",
-                         ("tests/audit/test_audit.py",)),
-    "audit/runner.py": ("the audit is being reworked (issue 14); its one test module covers its three modules",
-                        ("tests/audit/test_audit.py",)),
 }
 # Test modules that mirror no single module: path (relative to the repository) -> what they test.
 ACROSS: dict[str, str] = {
@@ -41,7 +35,6 @@ ACROSS: dict[str, str] = {
                                      "gradebook and store together",
     "tests/outputs/test_report_browser.py": "outputs/report.py's page in a real browser (tests/outputs/"
                                             "test_report.py is that module's mirror)",
-    "tests/audit/test_audit.py": "the audit's mutants, records and runner (see ELSEWHERE)",
 }
 
 

@@ -93,7 +93,7 @@ Job = tuple[ItemAudit, Mutant | None, str]
 
 
 def audit(items: list[Item], *, workers: int | None = None,
-          limits: Limits = Limits(),  # noqa: B008 - Limits is frozen: one shared default is safe
+          limits: Limits = Limits(),
           on_plan: Callable[[int], None] | None = None, on_mutant: OnMutant | None = None,
           equivalents_path: Path | None = None, solutions: Path | None = None,
           only: Callable[[Mutant], bool] | None = None) -> list[ItemAudit]:

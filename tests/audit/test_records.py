@@ -12,8 +12,8 @@ from autograder.audit import mutants as mutation
 from autograder.audit import records
 from autograder.paths import SOLUTIONS
 from tests.audit.conftest import fake_audit
-from tests.audit.test_mutants import SAMPLE
 from tests.conftest import COURSE
+from tests.support.audit import SAMPLE
 
 ITEM = COURSE.item("async01_why_async")
 

@@ -25,7 +25,7 @@ inherited by every thread it starts:
 
 Why Landlock and not bubblewrap: bubblewrap starts a fresh process (``execve``), which
 throws away the fork server's imports; a worker would pay 0.6 s of imports instead of
-a few milliseconds of fork (measured in ``benchmarks/sandbox.py``). Landlock, seccomp
+a few milliseconds of fork (measured by ``benchmarks/throughput.py``). Landlock, seccomp
 and ``unshare`` apply to the forked process itself.
 
 Where the kernel lacks a layer, :func:`enter` records which one and goes on

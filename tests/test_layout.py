@@ -109,3 +109,27 @@ def test_no_test_module_imports_another():
     found = [f"{path} imports {name}" for path in project_test_modules() for name in imported(path)
              if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")]
     assert found == []
+
+
+def readme_layout() -> dict[str, str]:
+    """The README's layout table: first cell (the paths) -> the row."""
+    text = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return {row.split("|")[1].strip(): row for row in section.splitlines() if row.startswith("| `")}
+
+
+def row_of(module: str, rows: dict[str, str]) -> str:
+    """The README row a module belongs in: its part's, or, for a top-level module, the one naming it."""
+    part, _, name = module.rpartition("/")
+    if part:
+        return next((row for paths, row in rows.items() if f"`autograder/{part}/`" in paths), "")
+    return next((row for paths in rows if f"`{name}`" in paths or f"`autograder/{name}`" in paths
+                 for row in [rows[paths]]), "")
+
+
+def test_the_readme_layout_names_every_part_and_module():
+    """The README draws the package as it is: a row per part, naming each of its modules."""
+    rows = readme_layout()
+    unnamed = [module for module in package_modules() if not any(
+        f"`{name}`" in row_of(module, rows) for name in (module.rpartition("/")[2], f"autograder/{module}"))]
+    assert unnamed == [], "name each module in its part's row of the README's layout table"

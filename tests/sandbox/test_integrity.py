@@ -115,7 +115,8 @@ def test_the_hook_call_is_watched_where_pluggy_defines_it():
     (lambda m: setattr(m, "expect", lambda *a, **k: None), "autograder.course.suites.hidden.test_fake.expect"),
     (lambda m: setattr(checks, "expect_status", lambda *a, **k: None), "autograder.kit.checks.expect_status"),
     (lambda m: setattr(TestClient, "request", lambda *a, **k: None), "starlette.testclient.TestClient.request"),
-    (lambda m: setattr(TestClient, "put", TestClient.get), "starlette.testclient.TestClient (a member was added"),
+    # A member replaced, or added where this Starlette inherits it (0.46 defines put itself).
+    (lambda m: setattr(TestClient, "put", TestClient.get), "starlette.testclient.TestClient"),
     (lambda m: setattr(checks.same, "__code__", (lambda a, e: True).__code__), "autograder.kit.checks.same"),
     (lambda m: setattr(importlib.import_module("pytest"), "fail", lambda *a, **k: None), "pytest.fail"),
 ])

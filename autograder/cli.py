@@ -514,7 +514,7 @@ def audit(
     except (records.AuditError, SandboxError) as exc:
         raise fail(str(exc)) from None
     elapsed = time.monotonic() - started
-    _audit_report(audits, elapsed, diffs)
+    _instructor("audit.table").report(audits, elapsed, diffs, console)
     passed = sum(a.passed for a in audits)
     # A plain closing line, as test runners end theirs: items at the target, items below.
     say(f"audit: {passed} passed, {len(audits) - passed} failed")
@@ -523,11 +523,6 @@ def audit(
     if record:
         records.record({found.item.id: found.baseline_entry() for found in audits})
         say(f"recorded {len(audits)} item(s) in {records.BASELINE}")
-
-
-def _audit_report(audits, elapsed: float, diffs: bool) -> None:
-    """The audit's table and findings (:func:`autograder.audit.table.report`), on this command's console."""
-    _instructor("audit.table").report(audits, elapsed, diffs, console)
 
 
 @app.command()

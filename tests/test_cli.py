@@ -194,40 +194,6 @@ def test_a_missing_argument_is_named_by_its_metavar():
     assert result.exit_code == 2 and "SUBMISSION..." in result.output and "'SUBMISSION'" in result.output
 
 
-def _audits():
-    """An audit of every item with CI-sized numbers: thousands of mutants, hours of worker time."""
-    from autograder.audit import runner
-
-    def outcome(item, n, killed):
-        return runner.Outcome(runner.Mutant(f"{item.id}:{n}", "op", 1, "a mutant", ""), killed=killed)
-
-    return [runner.ItemAudit(item, "f", outcomes=[outcome(item, n, n % 9 != 0) for n in range(60)], seconds=9999.0)
-            for item in COURSE.items]
-
-
-@pytest.mark.parametrize("width", [80, 140])
-def test_the_audit_table_never_cuts_an_item_id(width, monkeypatch):
-    from rich.console import Console
-
-    from autograder import cli
-
-    with open(os.devnull, "w") as nowhere:
-        screen = Console(width=width, record=True, file=nowhere)
-        monkeypatch.setattr(cli, "console", screen)
-        cli._audit_report(_audits(), 600.0, diffs=False)
-    lines = screen.export_text().splitlines()
-    table = lines[:lines.index(next(line for line in lines if line.startswith("└"))) + 1]
-    cells = {cell.strip() for line in table for cell in line.split("│")}
-    assert [item.id for item in COURSE.items if item.id not in cells] == []
-    assert max(len(line) for line in table) <= width
-    header = next(line for line in table if "item" in line)
-    if width >= 140:  # room for the full headers
-        assert "equivalent" in header and "worker s" in header and "…" not in header
-    else:  # short headers, whole, and a legend that names them
-        assert "eqv" in header and "…" not in header
-        assert any(line.startswith("mut: mutants; inv: invalid;") for line in lines[len(table):])
-
-
 def test_an_unknown_item_with_markup_is_one_line():
     assert_one_line_error(invoke("check", "[/x]"), "unknown item '[/x]'")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import os
 
+import pytest
 from rich.console import Console
 
 from autograder.audit import mutants as mutation
 from autograder.audit import records, table
-from autograder.audit.runner import Outcome
+from autograder.audit.runner import ItemAudit, Outcome
 from autograder.paths import SOLUTIONS
 from tests.audit.conftest import fake_audit
 from tests.conftest import COURSE
@@ -60,3 +61,30 @@ def test_a_failed_control_a_survivor_s_diff_and_a_stale_entry_are_shown():
     assert f"+++ {mutant.id}" in text and "+    return None" in text
     assert (f"{item.id}: equivalents entry number:L1:00000000 matches no surviving mutant (killed now, or gone): "
             "remove it") in text
+
+
+def _audits():
+    """An audit of every item with CI-sized numbers: thousands of mutants, hours of worker time."""
+    def outcome(item, n, killed):
+        return Outcome(mutation.Mutant(f"{item.id}:{n}", "op", 1, "a mutant", ""), killed=killed)
+
+    return [ItemAudit(item, "f", outcomes=[outcome(item, n, n % 9 != 0) for n in range(60)], seconds=9999.0)
+            for item in COURSE.items]
+
+
+@pytest.mark.parametrize("width", [80, 140])
+def test_the_audit_table_never_cuts_an_item_id(width):
+    with open(os.devnull, "w") as nowhere:
+        screen = Console(width=width, record=True, file=nowhere)
+        table.report(_audits(), 600.0, False, screen)
+    lines = screen.export_text().splitlines()
+    shown = lines[:lines.index(next(line for line in lines if line.startswith("└"))) + 1]
+    cells = {cell.strip() for line in shown for cell in line.split("│")}
+    assert [item.id for item in COURSE.items if item.id not in cells] == []
+    assert max(len(line) for line in shown) <= width
+    header = next(line for line in shown if "item" in line)
+    if width >= 140:  # room for the full headers
+        assert "equivalent" in header and "worker s" in header and "…" not in header
+    else:  # short headers, whole, and a legend that names them
+        assert "eqv" in header and "…" not in header
+        assert any(line.startswith("mut: mutants; inv: invalid;") for line in lines[len(shown):])

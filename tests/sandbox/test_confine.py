@@ -113,6 +113,9 @@ def test_files_outside_the_job_folder_cannot_be_opened(job):
         r["own suite before seal"] = outcome(lambda: read(SUITE))
         r["git"] = outcome(lambda: os.listdir(ROOT / ".git"))
         r["kit"] = outcome(lambda: read(PACKAGE / "kit" / "checks.py"))
+        r["manifest"] = outcome(lambda: read(PACKAGE / "course" / "course.toml"))
+        r["audit baseline"] = outcome(lambda: read(PACKAGE / "course" / "baseline.json"))
+        r["audit equivalents"] = outcome(lambda: read(PACKAGE / "course" / "equivalents.toml"))
         r["own copy"] = outcome(lambda: read(job / "async01_why_async.py"))
         r["write job"] = outcome(lambda: write(job / "new.txt"))
         r["write tmp"] = outcome(lambda: write("/tmp/workbook-sandbox-test.txt"))
@@ -123,7 +126,8 @@ def test_files_outside_the_job_folder_cannot_be_opened(job):
 
     report = in_child(policy(job), attacks)
     assert report == {**report, "solution": "EACCES", "other suite": "EACCES", "own suite before seal": "ok",
-                      "git": "EACCES", "kit": "ok", "own copy": "ok", "write job": "ok", "write tmp": "EACCES",
+                      "git": "EACCES", "kit": "ok", "manifest": "ok", "audit baseline": "EACCES",
+                      "audit equivalents": "EACCES", "own copy": "ok", "write job": "ok", "write tmp": "EACCES",
                       "write site-packages": "EACCES", "proc": "EACCES", "link to solution": "EACCES"}
     assert not (job / "new.txt").exists()  # written into the worker's tmpfs, gone with it
     assert not Path("/tmp/workbook-sandbox-test.txt").exists()

@@ -274,6 +274,85 @@ def serve(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.
     server.run(file, found.id, host, chosen, reload)
 
 
+SERVICE_DATA = Path(".workbook") / "service"
+
+
+@app.command()
+def server(host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+           port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+           data: Annotated[Path, typer.Option("--data", help="Folder for the SQLite store and the signing secret.")
+                           ] = SERVICE_DATA,
+           database: Annotated[str | None, typer.Option(
+               "--database", help="SQLAlchemy URL of the store, e.g. postgresql+asyncpg://user@host/db "
+                                  "(default: SQLite in --data).")] = None,
+           broker: Annotated[str | None, typer.Option("--broker", help="redis://... : grade on `workbook worker` "
+                                                      "processes through Celery (default: in this process).")] = None,
+           workers: Annotated[int | None, typer.Option("--workers", min=1, help="Items graded at once in this process "
+                                                       "(default: one per core).")] = None,
+           public_url: Annotated[str | None, typer.Option(
+               "--public-url", help="The address students reach, for sign-up links (default: http://HOST:PORT).")
+           ] = None) -> None:
+    """Run the grading service: students submit and read feedback, instructors watch the class."""
+    run = _instructor("service.run")
+    settings = _service_settings(run, data, database, broker, workers, public_url or f"http://{host}:{port}")
+    run.serve(settings, host, port, say)
+
+
+def _service_settings(run, data: Path, database: str | None, broker: str | None, workers: int | None,
+                      public_url: str | None):
+    try:
+        return run.settings_for(data, database, broker, workers, public_url)
+    except (OSError, ValueError) as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def worker(broker: Annotated[str, typer.Option("--broker", help="The broker the server sends jobs to (redis://...).")],
+           database: Annotated[str, typer.Option("--database", help="The server's store (the same URL).")],
+           concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, help="Items graded at once "
+                                                           "(default: one per core).")] = None,
+           name: Annotated[str | None, typer.Option("--name", help="This worker's name in Celery's logs.")] = None
+           ) -> None:
+    """Take grading jobs from the service's broker (run one or more, on any machine with the course)."""
+    _instructor("service.run").worker(broker, database, concurrency or limits.default_workers(), name)
+
+
+@app.command()
+def login(server: Annotated[str, typer.Argument(metavar="SERVER", help="The service's address, e.g. "
+                                                "http://127.0.0.1:8000.")],
+          user: Annotated[str | None, typer.Option("--user", help="Your user name (asks when not given).")] = None,
+          token: Annotated[str | None, typer.Option("--token", help="A token copied from your page instead of a "
+                                                    "password.")] = None) -> None:
+    """Sign in to the grading service once; `workbook submit` then uses that sign-in."""
+    from autograder.student import submit as client
+
+    password = None
+    if not token:
+        user = user or typer.prompt("user name")
+        password = typer.prompt("password", hide_input=True)
+    try:
+        kept = client.login(server, user, password, token)
+    except client.SubmitError as exc:
+        raise fail(exc, 1) from None
+    say(f"signed in to {kept.server} as {kept.username}")
+
+
+@app.command()
+def submit(item: Annotated[str, typer.Argument(metavar="ITEM", help="The item id.")],
+           path: Annotated[Path | None, typer.Option("--path", help="Folder holding your exercise files.")] = None,
+           ) -> None:
+    """Submit your exercise file to the grading service and show its feedback when graded."""
+    from autograder.student import submit as client
+
+    found = _item(manifest.load(), item)
+    try:
+        feedback = client.submit(found, path)
+    except client.SubmitError as exc:
+        raise fail(exc, 1) from None
+    for line in feedback.lines():
+        say(line)
+
+
 DEFAULT_DB = Path(".workbook") / "gradebook.sqlite"
 
 

@@ -36,6 +36,7 @@ INSTRUCTOR_ONLY = {
     "audit", "course/equivalents.toml", "course/baseline.json",  # what each hidden suite lets pass
     "authoring",  # the build, this bundle, the teaching measure
     "grading", "outputs",  # grading a class, its gradebook, report and platform exports
+    "service",  # the grading service the instructor runs (students reach it over HTTP)
 }
 EXCLUDED_PACKAGE_PARTS = {"__pycache__", "hidden"}
 #: The permissions of the bundle's files, as they always were (zipfile's default for an

@@ -18,7 +18,7 @@ import multiprocessing.forkserver as forkserver
 PRELOAD = ["autograder.preload"]
 
 # The commands that run student code in workers, and so want the server started first.
-COMMANDS = frozenset({"check", "progress", "grade", "audit"})
+COMMANDS = frozenset({"check", "progress", "grade", "audit", "server", "worker"})
 
 
 def start() -> None:

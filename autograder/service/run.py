@@ -1,0 +1,46 @@
+"""Starting the service (``workbook server``) and a Celery worker (``workbook worker``).
+
+The server prints its address and, on a new store, the instructor's one-time sign-up
+link; uvicorn serves the app on one process (the local engine's workers are processes of
+their own, started by the sandbox). A worker needs the same course installed and the same
+database URL as the server; it reads each job's file from that database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from autograder.service import tasks
+from autograder.service.app import create_app
+from autograder.service.settings import DEFAULT_DATA, Settings, secret_for, sqlite_url
+
+
+def settings_for(data: Path = DEFAULT_DATA, database: str | None = None, broker: str | None = None,
+                 workers: int | None = None, public_url: str | None = None) -> Settings:
+    extra = {"workers": workers} if workers else {}
+    if public_url:
+        extra["public_url"] = public_url.rstrip("/")
+    return Settings(database_url=database or sqlite_url(data), secret=secret_for(data), broker_url=broker, **extra)
+
+
+def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) -> None:
+    def invited(invite) -> None:
+        say(f"instructor sign-up (once): {settings.public_url}/signup#{invite.token}  (user name {invite.username})")
+
+    app = create_app(settings, on_invite=invited)
+    say(f"grading service at http://{host}:{port}  (store: {_store(settings)}; grading: "
+        f"{'Celery at ' + settings.broker_url if settings.broker_url else 'this process'})")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+def _store(settings: Settings) -> str:
+    from autograder.service.database import _safe
+
+    return _safe(settings.database_url)
+
+
+def worker(broker: str, database: str, concurrency: int, name: str | None = None) -> None:
+    tasks.work(broker, database, concurrency, name)

@@ -1,0 +1,44 @@
+"""The app as a whole: the instructor's first invite, the headers, the one-line errors,
+and a student's round trip from sign-up to full marks."""
+
+from __future__ import annotations
+
+from autograder.service.app import SECURITY_HEADERS
+from tests.support.service import ITEM, open_service, settings_for, solution, start, stub
+
+
+def test_a_new_store_invites_one_instructor_and_a_restart_does_not_again(tmp_path):
+    client, invites = start(settings_for(tmp_path))
+    with client:
+        assert [i.username for i in invites] == ["instructor"]
+        open_service(client, invites)
+    client, again = start(settings_for(tmp_path))
+    with client:
+        assert again == []
+
+
+def test_every_response_carries_the_security_headers(service):
+    response = service.client.get("/api/me")
+    assert response.status_code == 401
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_wrong_answer_then_the_fix(service):
+    student = service.student("Ada Lovelace")
+    first = service.submit(student, stub())
+    assert first.status_code == 202 and first.json()["attempt"] == 1
+    graded = service.wait(student, first.json()["id"])
+    assert graded["result"]["score"] == 0 and graded["result"]["tests"]
+    fixed = service.wait(student, service.submit(student, solution()).json()["id"])
+    assert fixed["attempt"] == 2
+    assert fixed["result"]["score"] == fixed["result"]["max_score"] == 10
+    history = service.client.get("/api/students/ada.lovelace/history", headers=service.instructor).json()
+    assert [(h["item"], h["attempt"], h["score"], h["writes"]) for h in history] == [(ITEM, 2, 10, 1), (ITEM, 1, 0, 1)]
+
+
+def test_a_request_the_api_cannot_read_is_one_line(service):
+    response = service.client.post("/api/signup", json={"token": "x"})
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)

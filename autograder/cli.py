@@ -295,7 +295,10 @@ def server(host: Annotated[str, typer.Option("--host", help="Address to listen o
     """Run the grading service: students submit and read feedback, instructors watch the class."""
     run = _instructor("service.run")
     settings = _service_settings(run, data, database, broker, workers, public_url or f"http://{host}:{port}")
-    run.serve(settings, host, port, say)
+    try:
+        run.serve(settings, host, port, say)
+    except run.DatabaseError as exc:
+        raise fail(exc) from None
 
 
 def _service_settings(run, data: Path, database: str | None, broker: str | None, workers: int | None,

@@ -93,6 +93,10 @@ def test_check_on_a_file_that_is_not_python(tmp_path):
     (("grade", "/no/such/submission"), "no such file or folder"),
     (("grade", SOLUTIONS, "--items", "async01_why_async,nope"), "unknown item 'nope'"),
     (("grade", SOLUTIONS, "--json", "/no/such/dir/out.json"), "cannot write"),
+    (("server", "--database", "postgresql+asyncpg://nobody@127.0.0.1:1/x"),
+     "cannot use database postgresql+asyncpg://nobody@127.0.0.1:1/x: "),
+    (("server", "--database", "not a url"), "cannot use database (an unparsable URL)"),
+    (("submit", "nope01_nothing"), "unknown item 'nope01_nothing'"),
 ])
 def test_bad_arguments_give_one_line(args, fragment):
     assert_one_line_error(invoke(*args), fragment)
@@ -336,3 +340,13 @@ def test_grade_carries_the_isolation_record(tmp_path, monkeypatch, quick_engine,
     assert data["isolation"] == RECORD and data["version"] == 1
     assert gradescope["output"] == f"10/10 points\n{LINE}"
     assert f'<p class="meta" id="isolation">{LINE}</p>' in outs["r.html"].read_text()
+
+
+def test_submit_and_login_failures_are_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_LOGIN", str(tmp_path / "login.json"))
+    (tmp_path / f"{ITEM}.py").write_text("x = 1\n")
+    result = runner.invoke(app, ["submit", ITEM, "--path", str(tmp_path)])
+    assert result.exit_code == 1 and result.output == "error: not signed in: run `workbook login SERVER` first\n"
+    result = runner.invoke(app, ["login", "http://127.0.0.1:9", "--token", "abc"])
+    assert result.exit_code == 1
+    assert result.output == "error: the grading service at http://127.0.0.1:9 did not answer (ConnectError)\n"

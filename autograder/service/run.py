@@ -8,6 +8,7 @@ database URL as the server; it reads each job's file from that database.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import uvicorn
 
 from autograder.service import tasks
 from autograder.service.app import create_app
+from autograder.service.database import Database, DatabaseError
 from autograder.service.settings import DEFAULT_DATA, Settings, secret_for, sqlite_url
 
 
@@ -26,7 +28,23 @@ def settings_for(data: Path = DEFAULT_DATA, database: str | None = None, broker:
     return Settings(database_url=database or sqlite_url(data), secret=secret_for(data), broker_url=broker, **extra)
 
 
+def check_store(settings: Settings) -> None:
+    """Reach the store and create its tables before serving: a wrong URL, a server that
+    does not answer or a missing driver is one line (DatabaseError) instead of a failed start."""
+
+    async def create() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.create()
+        finally:
+            await db.close()
+
+    asyncio.run(create())
+
+
 def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) -> None:
+    check_store(settings)
+
     def invited(invite) -> None:
         say(f"instructor sign-up (once): {settings.public_url}/signup#{invite.token}  (user name {invite.username})")
 
@@ -40,6 +58,9 @@ def _store(settings: Settings) -> str:
     from autograder.service.database import _safe
 
     return _safe(settings.database_url)
+
+
+__all__ = ["DatabaseError", "check_store", "serve", "settings_for", "worker"]
 
 
 def worker(broker: str, database: str, concurrency: int, name: str | None = None) -> None:

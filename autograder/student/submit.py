@@ -123,6 +123,7 @@ class Feedback:
 
     item: Item
     submission: dict
+    server: str = "the grading service"
 
     @property
     def graded(self) -> bool:
@@ -132,8 +133,8 @@ class Feedback:
         s, r = self.submission, self.submission.get("result")
         head = f"{self.item.id}, attempt {s['attempt']}"
         if not self.graded or r is None:
-            return [clean(f"{head}: queued for grading (see it later with `workbook submit --status {self.item.id}` "
-                          "or on your page)")]
+            return [clean(f"{head}: stored and queued; not graded yet (your page on {self.server} shows the "
+                          "feedback once it is)")]
         late = f", {s['days_late']} day(s) late" if s.get("days_late") else ""
         out = [clean(f"{head}: {r['score']:g}/{r['max_score']:g} points{late}")]
         if r.get("message"):
@@ -174,5 +175,5 @@ def submit(item: Item, folder: Path | None = None, wait: float = WAIT_SECONDS) -
     while True:
         state = _call(kept.server, "GET", f"/api/submissions/{queued['id']}", headers=headers).json()
         if state["status"] == "graded" or time.monotonic() >= deadline:
-            return Feedback(item, state)
+            return Feedback(item, state, kept.server)
         time.sleep(POLL_SECONDS)

@@ -8,10 +8,15 @@ test reads as the scenario it checks. The server is the real app through ``TestC
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import uvicorn
 from fastapi.testclient import TestClient
 
 from autograder.paths import EXERCISES, SOLUTIONS
@@ -93,3 +98,26 @@ def open_service(client: TestClient, invites: list) -> Service:
     tokens = service.sign_up(invites[0].token)
     service.instructor = bearer(tokens["access_token"])
     return service
+
+
+@contextlib.contextmanager
+def live(settings: Settings) -> Iterator[tuple[str, list]]:
+    """The app served by uvicorn on a free loopback port in a thread: its address, and the
+    invites its start made. For clients that speak real HTTP (the CLI, the notebook, a browser)."""
+    invites: list = []
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, on_invite=invites.append), host="127.0.0.1",
+                                           port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}", invites
+    finally:
+        server.should_exit = True
+        thread.join(30)

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Request, Security, UploadFile, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from autograder.grading.store import suite_fingerprint
 from autograder.grading.submissions import MAX_FILE_BYTES
@@ -118,7 +119,12 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
                      content=data, submitted_at=now, days_late=rules.days_late(now), suite=suite_fingerprint(item),
                      queued_at=now, dispatches=1, max_score=item.points)
     session.add(sub)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # the same student's other request took this attempt number first
+        await session.rollback()
+        raise _refuse(status.HTTP_409_CONFLICT, f"another submission of {item.id} was being stored at the same "
+                      "moment; submit again") from None
     session.add(Change(submission_id=sub.id, user_id=who.user.id, kind="queued"))
     await session.commit()
     await request.app.state.queue.send(sub.id)

@@ -40,10 +40,10 @@ demo: setup
 test: setup
 	# The lessons' check() cells record progress: in a temporary file, not the checkout's.
 	WORKBOOK_STATE=$$(mktemp -d)/state.json $(BIN)/python -m pytest tests notebooks --nbval-lax -m "not postgres" \
-		-p no:cacheprovider --ignore=tests/test_jupyter_e2e.py
-	# The browser test runs in a process of its own (JupyterLab, a kernel and Chromium):
-	# it prints the paths of its two screenshots in artifacts/.
-	$(BIN)/python -m pytest tests/test_jupyter_e2e.py -p no:cacheprovider -s
+		-p no:cacheprovider --ignore=tests/test_jupyter_e2e.py --ignore=tests/service/test_pages_browser.py
+	# The browser tests run in a process of their own (JupyterLab and a kernel, or the grading
+	# service on a loopback port, and Chromium): they print the paths of their screenshots in artifacts/.
+	$(BIN)/python -m pytest tests/test_jupyter_e2e.py tests/service/test_pages_browser.py -p no:cacheprovider -s
 	WORKBOOK_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest tests -m postgres -p no:cacheprovider
 	$(BIN)/workbook audit --changed
 	$(MAKE) test-min

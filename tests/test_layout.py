@@ -35,6 +35,8 @@ ACROSS: dict[str, str] = {
                                      "gradebook and store together",
     "tests/outputs/test_report_browser.py": "outputs/report.py's page in a real browser (tests/outputs/"
                                             "test_report.py is that module's mirror)",
+    "tests/service/test_pages_browser.py": "service/pages.py's pages driven in a real browser against the whole "
+                                           "service (tests/service/test_pages.py is that module's mirror)",
 }
 
 

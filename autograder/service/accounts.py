@@ -111,6 +111,23 @@ async def signup(body: SignupIn, request: Request, session: SessionDep, settings
     return await _tokens(request, session, user)
 
 
+class TerminalToken(BaseModel):
+    refresh_token: str
+
+
+@router.post("/terminal-token", response_model=TerminalToken)
+async def terminal_token(who: Anyone, session: SessionDep, settings: SettingsDep) -> TerminalToken:
+    """A refresh token of a new family, for ``workbook login SERVER --token``.
+
+    A sign-in of its own, not the page's next token: the page and the terminal then rotate
+    their tokens apart, and neither's use looks like a replay of the other's (which would
+    sign both out), nor does signing out of one sign out the other.
+    """
+    token = await security.refresh_token(session, settings, who.user)
+    await session.commit()
+    return TerminalToken(refresh_token=token)
+
+
 @router.get("/me")
 async def me(who: Anyone) -> dict:
     return {"username": who.user.username, "name": who.user.name, "role": who.user.role}

@@ -10,7 +10,7 @@ import pytest
 from autograder import manifest
 from autograder.student import notebook
 from autograder.student import submit as client
-from tests.support.service import ITEM, PASSWORD, bearer, live, settings_for, solution, stub
+from tests.support.service import ITEM, PASSWORD, bearer, serve_http, settings_for, solution, stub
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:websockets.*",
                                         "ignore::DeprecationWarning:uvicorn.*")
@@ -22,8 +22,9 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBOOK_LOGIN", str(tmp_path / "login.json"))
     import httpx
 
-    with live(settings_for(tmp_path)) as (url, invites), httpx.Client(base_url=url) as http:
-        teacher = http.post("/api/signup", json={"token": invites[0].token, "password": PASSWORD}).json()
+    with serve_http(settings_for(tmp_path)) as served, httpx.Client(base_url=served.url) as http:
+        url = served.url
+        teacher = http.post("/api/signup", json={"token": served.invites[0].token, "password": PASSWORD}).json()
         invite = http.post("/api/roster", headers=bearer(teacher["access_token"]),
                            files={"file": ("r.csv", "name\nAda Lovelace\n")}).json()[0]
         http.post("/api/signup", json={"token": invite["token"], "password": PASSWORD})

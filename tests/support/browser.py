@@ -1,8 +1,9 @@
 """The browser the end-to-end tests drive: Debian's Chromium through Playwright.
 
-Shared by tests/test_jupyter_e2e.py (JupyterLab) and tests/outputs/test_report_browser.py
-(the instructor's report). Importing this module skips the importing test module, with the
-reason, where Playwright is not installed; each test module skips itself where Chromium is not.
+Shared by tests/test_jupyter_e2e.py (JupyterLab), tests/outputs/test_report_browser.py
+(the instructor's report) and tests/service/test_pages_browser.py (the service's pages).
+Importing this module skips the importing test module, with the reason, where Playwright
+is not installed; each test module skips itself where Chromium is not.
 """
 
 from __future__ import annotations

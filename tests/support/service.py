@@ -3,17 +3,18 @@ student's submission and the wait for its grade.
 
 Shared by tests/service/*: one place knows the sign-up, roster and submit calls, so a
 test reads as the scenario it checks. The server is the real app through ``TestClient``
-(its lifespan runs: tables, the instructor's invite, the queue, the sweeper).
+(its lifespan runs: tables, the instructor's invite, the queue, the sweeper), or the same
+app served over HTTP by uvicorn on a loopback port, for a browser (:func:`serve_http`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import uvicorn
@@ -100,24 +101,40 @@ def open_service(client: TestClient, invites: list) -> Service:
     return service
 
 
-@contextlib.contextmanager
-def live(settings: Settings) -> Iterator[tuple[str, list]]:
-    """The app served by uvicorn on a free loopback port in a thread: its address, and the
-    invites its start made. For clients that speak real HTTP (the CLI, the notebook, a browser)."""
+@dataclass
+class HttpService:
+    """The app served over HTTP: its address and the invites it printed."""
+
+    url: str
+    invites: list
+
+
+@contextmanager
+def serve_http(settings: Settings, seconds: float = 60.0) -> Iterator[HttpService]:
+    """Serve ``settings``' app with uvicorn in a thread, on a free loopback port, until the block ends.
+
+    The socket is bound here (port 0: the system picks a free one), so the sign-up links
+    the app prints already name the port, and no other test can take it in between.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     invites: list = []
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, on_invite=invites.append), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    app = create_app(replace(settings, public_url=url), on_invite=invites.append)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
+                                           timeout_graceful_shutdown=int(seconds) // 2))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}", invites
+        deadline = time.monotonic() + seconds
+        while not server.started:
+            assert thread.is_alive(), "the server stopped while starting"
+            assert time.monotonic() < deadline, f"the server did not start within {seconds} s"
+            time.sleep(0.05)
+        yield HttpService(url, invites)
     finally:
         server.should_exit = True
-        thread.join(30)
+        thread.join(seconds)
+        sock.close()
+        assert not thread.is_alive(), f"the server did not stop within {seconds} s"

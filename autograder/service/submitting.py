@@ -59,13 +59,17 @@ def check_file(item_id: str, filename: str | None, data: bytes) -> None:
         raise _refuse(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "the file holds NUL bytes; it is not a Python source")
 
 
-async def _view(session, settings, sub: Submission, now: datetime) -> dict:
+async def _view(session, settings, sub: Submission, now: datetime, full: bool = False) -> dict:
+    """A submission as JSON; its result as the policy lets its student see it now, or in
+    ``full`` (every message and flag, for the instructor)."""
     item = settings.course.item(sub.item)
     data = {"id": sub.id, "item": sub.item, "attempt": sub.attempt, "sha256": sub.sha256,
             "submitted_at": sub.submitted_at.isoformat(), "days_late": sub.days_late, "status": sub.status,
             "graded_at": sub.graded_at.isoformat() if sub.graded_at else None, "result": None}
     result = await jobs.result_of(session, sub)
-    if result is not None:
+    if result is not None and full:
+        data["result"] = {**result.to_json(detail=True), "raw_score": result.score, "score": sub.score}
+    elif result is not None:
         data["result"] = settings.rules(item).view(result, now, sub.score)
     return data
 
@@ -186,7 +190,7 @@ async def stream(request: Request, user_id: int | None, last: int) -> StreamingR
                 now = datetime.now(UTC)
                 for change in changes:
                     sub = await session.get(Submission, change.submission_id)
-                    payload = await _view(session, settings, sub, now)
+                    payload = await _view(session, settings, sub, now, full=user_id is None)
                     if user_id is None:
                         owner = await session.get(User, sub.user_id)
                         payload["username"] = owner.username

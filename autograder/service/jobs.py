@@ -27,6 +27,8 @@ from typing import Protocol
 
 import anyio
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from autograder.grading.store import suite_fingerprint
 from autograder.manifest import Item
@@ -63,8 +65,7 @@ async def grade(db: Database, settings: Settings, submission_id: int) -> bool:
     else:
         result = await anyio.to_thread.run_sync(run_engine, item, content, settings)
         async with db.session() as session:
-            await session.merge(Grade(sha256=key[0], item=key[1], suite=key[2], graded_by=WHO, graded_at=now(),
-                                      result=json.dumps(result.to_json(detail=True), sort_keys=True)))
+            await session.execute(_keep(db, key, result))
             await session.commit()
     score = settings.rules(item).score(result.score, days_late)
     async with db.session() as session:
@@ -79,6 +80,16 @@ async def grade(db: Database, settings: Settings, submission_id: int) -> bool:
             session.add(Change(submission_id=submission_id, user_id=user_id, kind="graded"))
         await session.commit()
     return won.rowcount == 1
+
+
+def _keep(db: Database, key: tuple[str, str, str], result: ItemResult):
+    """The statement that stores a result under its key, replacing the one there: an upsert,
+    because another grader (a job delivered twice, or two students' identical files) may
+    have stored the same key between our lookup and now, and a plain INSERT would then fail."""
+    insert = sqlite_insert if db.sqlite else postgres_insert
+    values = {"graded_by": WHO, "graded_at": now(), "result": json.dumps(result.to_json(detail=True), sort_keys=True)}
+    return (insert(Grade).values(sha256=key[0], item=key[1], suite=key[2], **values)
+            .on_conflict_do_update(index_elements=["sha256", "item", "suite"], set_=values))
 
 
 async def result_of(session, sub: Submission) -> ItemResult | None:

@@ -11,6 +11,14 @@ embedded default), :class:`autograder.service.tasks.CeleryQueue` sends them to
 ``workbook worker`` processes over the broker. Either way the :class:`Sweeper` queues again every submission that stayed
 ungraded past ``Settings.requeue_after``, so a lost job (a broker restarted, a worker
 killed) is only late, never lost.
+
+Exactly once, then, rests on the database alone: two runs of one job at once write one
+result (the second's update finds the row graded), two runs storing one key at once both
+finish (the result is stored with an upsert), and a queued row whose job never ran is sent
+again by the sweeper (tests/service/test_jobs.py, on SQLite). What each component's
+death does to a submission, with Celery, is in :mod:`autograder.service.tasks`. In the
+server's own process (no broker), a job dies with the server; at its next start the
+sweeper grades every row still queued.
 """
 
 from __future__ import annotations

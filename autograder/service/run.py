@@ -43,4 +43,8 @@ def _store(settings: Settings) -> str:
 
 
 def worker(broker: str, database: str, concurrency: int, name: str | None = None) -> None:
+    try:
+        tasks.visibility_timeout()
+    except ValueError as exc:
+        raise SystemExit(f"workbook worker: {exc}") from None
     tasks.work(broker, database, concurrency, name)

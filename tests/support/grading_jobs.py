@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,3 +78,68 @@ def read_rows(url: str) -> dict[int, Row]:
             await db.close()
 
     return asyncio.run(read())
+
+
+def fresh_postgres(name: str) -> str:
+    """The URL of an empty database ``name`` on the server WORKBOOK_DATABASE_URL names (dropped
+    and made again: a database of its own, so other tests on that server are not disturbed);
+    the test skips with the reason when the variable is unset or no server answers."""
+    import pytest
+    from sqlalchemy.engine import make_url
+
+    from autograder.kit.db import ENV, server_answers
+
+    base = os.environ.get(ENV)
+    if not base:
+        pytest.skip(f"{ENV} is not set: no PostgreSQL leg")
+    reason = server_answers(base)
+    if reason:
+        pytest.skip(reason)
+
+    administer(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    return make_url(base).set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(name: str) -> None:
+    """Drop ``fresh_postgres``'s database (its sessions ended first)."""
+    from autograder.kit.db import ENV
+
+    administer(os.environ[ENV], f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def administer(url: str, *statements: str) -> None:
+    """Run ``statements`` outside a transaction (CREATE/DROP DATABASE refuse one)."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def run() -> None:
+        admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            async with admin.connect() as conn:
+                for statement in statements:
+                    await conn.execute(text(statement))
+        finally:
+            await admin.dispose()
+
+    asyncio.run(run())
+
+
+def cut_connections(url: str) -> int:
+    """End every other session on ``url``'s database (what a PostgreSQL restart does to its
+    clients, without restarting a server other tests use); how many were ended."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def cut() -> int:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                ended = await conn.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": make_url(url).database})
+                return sum(1 for (done,) in ended if done)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(cut())

@@ -11,6 +11,14 @@ embedded default), :class:`autograder.service.tasks.CeleryQueue` sends them to
 ``workbook worker`` processes over the broker. Either way the :class:`Sweeper` queues again every submission that stayed
 ungraded past ``Settings.requeue_after``, so a lost job (a broker restarted, a worker
 killed) is only late, never lost.
+
+Exactly once, then, rests on the database alone: two runs of one job at once write one
+result (the second's update finds the row graded), two runs storing one key at once both
+finish (the result is stored with an upsert), and a queued row whose job never ran is sent
+again by the sweeper (tests/service/test_jobs.py, on SQLite). What each component's
+death does to a submission, with Celery, is in :mod:`autograder.service.tasks`. In the
+server's own process (no broker), a job dies with the server; at its next start the
+sweeper grades every row still queued.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from typing import Protocol
 
 import anyio
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from autograder.grading.store import suite_fingerprint
 from autograder.manifest import Item
@@ -63,8 +73,7 @@ async def grade(db: Database, settings: Settings, submission_id: int) -> bool:
     else:
         result = await anyio.to_thread.run_sync(run_engine, item, content, settings)
         async with db.session() as session:
-            await session.merge(Grade(sha256=key[0], item=key[1], suite=key[2], graded_by=WHO, graded_at=now(),
-                                      result=json.dumps(result.to_json(detail=True), sort_keys=True)))
+            await session.execute(_keep(db, key, result))
             await session.commit()
     score = settings.rules(item).score(result.score, days_late)
     async with db.session() as session:
@@ -79,6 +88,16 @@ async def grade(db: Database, settings: Settings, submission_id: int) -> bool:
             session.add(Change(submission_id=submission_id, user_id=user_id, kind="graded"))
         await session.commit()
     return won.rowcount == 1
+
+
+def _keep(db: Database, key: tuple[str, str, str], result: ItemResult):
+    """The statement that stores a result under its key, replacing the one there: an upsert,
+    because another grader (a job delivered twice, or two students' identical files) may
+    have stored the same key between our lookup and now, and a plain INSERT would then fail."""
+    insert = sqlite_insert if db.sqlite else postgres_insert
+    values = {"graded_by": WHO, "graded_at": now(), "result": json.dumps(result.to_json(detail=True), sort_keys=True)}
+    return (insert(Grade).values(sha256=key[0], item=key[1], suite=key[2], **values)
+            .on_conflict_do_update(index_elements=["sha256", "item", "suite"], set_=values))
 
 
 async def result_of(session, sub: Submission) -> ItemResult | None:

@@ -64,4 +64,8 @@ __all__ = ["DatabaseError", "check_store", "serve", "settings_for", "worker"]
 
 
 def worker(broker: str, database: str, concurrency: int, name: str | None = None) -> None:
+    try:
+        tasks.visibility_timeout()
+    except ValueError as exc:
+        raise SystemExit(f"workbook worker: {exc}") from None
     tasks.work(broker, database, concurrency, name)

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from autograder.service import accounts, jobs, pages, submitting, teaching
 from autograder.service.database import Database
@@ -116,6 +117,14 @@ def create_app(settings: Settings, on_invite: Callable[[accounts.Invite], None] 
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
         return JSONResponse({"detail": f"{where}: {first['msg']}" if where else first["msg"]}, status_code=422)
+
+    @app.exception_handler(DBAPIError)
+    async def store_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        """The store stopped answering (a restart, a cut connection): 503 and a wait, one line.
+        Nothing half-done is kept: the request's transaction is rolled back with its session."""
+        log.warning("the store failed a request to %s: %s", request.url.path, str(exc.orig or exc).splitlines()[0])
+        return JSONResponse({"detail": "the grading service's database is not answering; try again in a moment"},
+                            status_code=503, headers={"Retry-After": "5"})
 
     app.include_router(accounts.router)
     app.include_router(submitting.router)

@@ -42,3 +42,16 @@ def test_a_request_the_api_cannot_read_is_one_line(service):
     response = service.client.post("/api/signup", json={"token": "x"})
     assert response.status_code == 422
     assert isinstance(response.json()["detail"], str)
+
+
+def test_a_store_that_stops_answering_is_503_with_a_wait_not_a_traceback(service, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    async def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(AsyncSession, "execute", down)
+    response = service.client.get("/api/roster", headers=service.instructor)
+    assert (response.status_code, response.json(), response.headers["Retry-After"]) == \
+        (503, {"detail": "the grading service's database is not answering; try again in a moment"}, "5")

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Request, Security, UploadFile, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from autograder.grading.store import suite_fingerprint
 from autograder.grading.submissions import MAX_FILE_BYTES
@@ -34,6 +35,8 @@ Student = Annotated[Caller, Security(security.caller, scopes=["student"])]
 POLL_SECONDS = 0.25
 #: A comment line this often keeps proxies from closing a quiet stream.
 KEEPALIVE_SECONDS = 15.0
+#: The largest id the store can hold (a signed 64-bit integer): a larger one is no row, not an error.
+MAX_ID = 2**63 - 1
 
 
 def _refuse(code: int, detail: str) -> HTTPException:
@@ -118,9 +121,15 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
                      content=data, submitted_at=now, days_late=rules.days_late(now), suite=suite_fingerprint(item),
                      queued_at=now, dispatches=1, max_score=item.points)
     session.add(sub)
-    await session.flush()
-    session.add(Change(submission_id=sub.id, user_id=who.user.id, kind="queued"))
-    await session.commit()
+    try:
+        await session.flush()
+        session.add(Change(submission_id=sub.id, user_id=who.user.id, kind="queued"))
+        await session.commit()
+    except IntegrityError:
+        # Two submissions at once took the same attempt number; the other one was stored.
+        await session.rollback()
+        raise _refuse(status.HTTP_409_CONFLICT, f"another submission of yours to {item.id} was being stored at "
+                      "the same moment; submit again") from None
     await request.app.state.queue.send(sub.id)
     return {"id": sub.id, "item": item.id, "attempt": attempt, "sha256": sub.sha256, "status": "queued",
             "days_late": sub.days_late, "url": f"/api/submissions/{sub.id}"}
@@ -139,7 +148,7 @@ async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: 
 
 
 async def own_submission(session, who: Caller, submission_id: int) -> Submission:
-    sub = await session.get(Submission, submission_id)
+    sub = await session.get(Submission, submission_id) if 0 < submission_id <= MAX_ID else None
     if sub is None or (sub.user_id != who.user.id and not who.instructor):
         raise _refuse(status.HTTP_404_NOT_FOUND, f"no submission {submission_id}")
     return sub
@@ -204,7 +213,9 @@ async def stream(request: Request, user_id: int | None, last: int) -> StreamingR
 
 def last_event(request: Request, since: int | None) -> int:
     header = request.headers.get("last-event-id", "")
-    return int(header) if header.isdigit() else (since or 0)
+    # isdecimal, not isdigit: int() refuses superscripts ("²") that isdigit accepts.
+    last = int(header) if header.isdecimal() else (since or 0)
+    return min(max(last, 0), MAX_ID)
 
 
 @router.get("/events")

@@ -114,6 +114,9 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
     if rules.refuses(now):
         raise _refuse(status.HTTP_403_FORBIDDEN, f"the deadline for {item.id} passed on "
                       f"{rules.deadline:%Y-%m-%d %H:%M} UTC; late work is not accepted")
+    # One submission at a time per student: PostgreSQL locks the account's row until this
+    # one is stored or refused (SQLite has no FOR UPDATE, but lets one writer in at a time).
+    await session.execute(select(User.id).where(User.id == who.user.id).with_for_update())
     await _attempts_left(session, who.user, item.id, rules.attempts_per_hour, now)
     attempt = 1 + ((await session.execute(select(func.max(Submission.attempt)).where(
         Submission.user_id == who.user.id, Submission.item == item.id))).scalar() or 0)
@@ -123,6 +126,9 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
     session.add(sub)
     try:
         await session.flush()
+        # Counted again with this row written: a submission stored meanwhile by a request that
+        # passed the same check at the same moment is seen now (the writer's lock is ours).
+        await _attempts_left(session, who.user, item.id, rules.attempts_per_hour, now, besides=sub.id)
         session.add(Change(submission_id=sub.id, user_id=who.user.id, kind="queued"))
         await session.commit()
     except IntegrityError:
@@ -135,12 +141,14 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
             "days_late": sub.days_late, "url": f"/api/submissions/{sub.id}"}
 
 
-async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: datetime) -> None:
-    """429 with Retry-After when the student's attempts at this item in the last hour are spent."""
+async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: datetime,
+                         besides: int | None = None) -> None:
+    """429 with Retry-After when the student's attempts at this item in the last hour (other
+    than submission ``besides``) are spent."""
     since = now - timedelta(hours=1)
     times = (await session.execute(select(Submission.submitted_at).where(
-        Submission.user_id == user.id, Submission.item == item_id, Submission.submitted_at > since)
-        .order_by(Submission.submitted_at))).scalars().all()
+        Submission.user_id == user.id, Submission.item == item_id, Submission.submitted_at > since,
+        Submission.id != (besides or 0)).order_by(Submission.submitted_at))).scalars().all()
     if len(times) >= per_hour:
         oldest = times[len(times) - per_hour]
         wait = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))

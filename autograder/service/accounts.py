@@ -20,10 +20,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, HTTPException, Request, Security, UploadFile, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from autograder.service import security
-from autograder.service.models import AuditEntry, User
+from autograder.service.models import AuditEntry, RefreshToken, User
 from autograder.service.security import Caller, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -108,6 +108,9 @@ async def signup(body: SignupIn, request: Request, session: SessionDep, settings
     user.password_hash = await security.hash_password(body.password)
     user.signup_hash = None
     user.signup_expires = None
+    # A new link is how a lost or stolen password is replaced: the sessions the old one
+    # started end here too, or a thief's refresh token would outlive the reset.
+    await session.execute(update(RefreshToken).where(RefreshToken.user_id == user.id).values(revoked=True))
     return await _tokens(request, session, user)
 
 
@@ -159,6 +162,13 @@ def parse_roster(data: bytes) -> list[tuple[str, str]]:
     except UnicodeDecodeError:
         raise ValueError("the roster is not UTF-8 text; save it as CSV (UTF-8)") from None
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _rows(reader)
+    except csv.Error as exc:
+        raise ValueError(f"the roster is not a CSV file this service can read: {exc}") from None
+
+
+def _rows(reader: csv.DictReader) -> list[tuple[str, str]]:
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "name" not in fields:
         raise ValueError("the roster needs a 'name' column (and may have a 'username' column)")
@@ -170,6 +180,9 @@ def parse_roster(data: bytes) -> list[tuple[str, str]]:
             continue
         if len(name) > 200:
             raise ValueError(f"row {number}: the name is longer than 200 characters")
+        if any(unicodedata.category(c) == "Cc" for c in name):
+            # A NUL is refused by PostgreSQL's text columns; a tab or newline breaks every listing.
+            raise ValueError(f"row {number}: the name holds control characters")
         if username and not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", username):
             raise ValueError(f"row {number}: a username holds letters, digits, '.', '_' or '-' only (at most 64)")
         rows.append((username.lower(), name))

@@ -75,7 +75,7 @@ class Rules:
         level = self.shown(now)
         data = {"id": result.id, "status": result.status, "score": result.score if score is None else score,
                 "raw_score": result.score, "max_score": result.max_score, "feedback": level,
-                "message": result.message if result.status != "graded" else ""}
+                "message": _about_the_file(result, level) if result.status != "graded" else ""}
         if level == "score":
             data["tests"] = []
         else:
@@ -87,6 +87,16 @@ class Rules:
         return {"feedback": self.feedback, "deadline": self.deadline.isoformat() if self.deadline else None,
                 "late": self.late, "penalty_per_day": self.penalty_per_day,
                 "attempts_per_hour": self.attempts_per_hour}
+
+
+def _about_the_file(result: ItemResult, level: str) -> str:
+    """The item's message; with the score alone, without the test it names ("test_x: the
+    process running this test died"): the tests' names are what that level hides."""
+    if level == "score":
+        for test in result.tests:
+            if result.message.startswith(f"{test.name}: "):
+                return result.message[len(test.name) + 2:]
+    return result.message
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ class Policy:
 def _check(where: str, raw: dict) -> dict:
     """One [service] table's keys, validated; anything else is one clear error."""
     known = {f.name for f in fields(Rules)}
+    raw = _check_table(where, raw)
     out: dict = {}
     for key, value in raw.items():
         if key not in known:
@@ -116,6 +127,8 @@ def _check(where: str, raw: dict) -> dict:
                 raise PolicyError(f"course.toml: {where}.deadline must be a date and time with its zone, "
                                   "such as 2026-12-14T23:59:00Z")
             value = value.astimezone(UTC)
+        if isinstance(value, bool) and key in ("penalty_per_day", "attempts_per_hour"):
+            raise PolicyError(f"course.toml: {where}.{key} must be a number, not {value!r}")
         if key == "penalty_per_day" and not (isinstance(value, int | float) and 0 <= value <= 1):
             raise PolicyError(f"course.toml: {where}.penalty_per_day must be a fraction between 0 and 1")
         if key == "attempts_per_hour" and not (isinstance(value, int) and value >= 1):
@@ -125,9 +138,9 @@ def _check(where: str, raw: dict) -> dict:
 
 
 def parse(data: dict, course: Course) -> Policy:
-    service = dict(data.get("service", {}))
-    sections = service.pop("sections", {})
-    items = service.pop("items", {})
+    service = _check_table("[service]", data.get("service", {}))
+    sections = _check_table("[service.sections]", service.pop("sections", {}))
+    items = _check_table("[service.items]", service.pop("items", {}))
     default = Rules(**_check("[service]", service))
     known_sections = {s.id for s in course.sections}
     known_items = {i.id for i in course.items}
@@ -139,6 +152,12 @@ def parse(data: dict, course: Course) -> Policy:
             raise PolicyError(f"course.toml: [service.items.{name}] names no item of the course")
     return Policy(default, {k: _check(f"[service.sections.{k}]", v) for k, v in sections.items()},
                   {k: _check(f"[service.items.{k}]", v) for k, v in items.items()})
+
+
+def _check_table(where: str, value) -> dict:
+    if not isinstance(value, dict):
+        raise PolicyError(f"course.toml: {where} must be a table, not {value!r}")
+    return dict(value)
 
 
 def load(course: Course, path: Path = MANIFEST) -> Policy:

@@ -35,6 +35,8 @@ Student = Annotated[Caller, Security(security.caller, scopes=["student"])]
 POLL_SECONDS = 0.25
 #: A comment line this often keeps proxies from closing a quiet stream.
 KEEPALIVE_SECONDS = 15.0
+#: The largest id the store can hold (a signed 64-bit integer): a larger one is no row, not an error.
+MAX_ID = 2**63 - 1
 
 
 def _refuse(code: int, detail: str) -> HTTPException:
@@ -116,6 +118,9 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
     if rules.refuses(now):
         raise _refuse(status.HTTP_403_FORBIDDEN, f"the deadline for {item.id} passed on "
                       f"{rules.deadline:%Y-%m-%d %H:%M} UTC; late work is not accepted")
+    # One submission at a time per student: PostgreSQL locks the account's row until this
+    # one is stored or refused (SQLite has no FOR UPDATE, but lets one writer in at a time).
+    await session.execute(select(User.id).where(User.id == who.user.id).with_for_update())
     await _attempts_left(session, who.user, item.id, rules.attempts_per_hour, now)
     attempt = 1 + ((await session.execute(select(func.max(Submission.attempt)).where(
         Submission.user_id == who.user.id, Submission.item == item.id))).scalar() or 0)
@@ -125,23 +130,29 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
     session.add(sub)
     try:
         await session.flush()
-    except IntegrityError:  # the same student's other request took this attempt number first
+        # Counted again with this row written: a submission stored meanwhile by a request that
+        # passed the same check at the same moment is seen now (the writer's lock is ours).
+        await _attempts_left(session, who.user, item.id, rules.attempts_per_hour, now, besides=sub.id)
+        session.add(Change(submission_id=sub.id, user_id=who.user.id, kind="queued"))
+        await session.commit()
+    except IntegrityError:
+        # Two submissions at once took the same attempt number; the other one was stored.
         await session.rollback()
-        raise _refuse(status.HTTP_409_CONFLICT, f"another submission of {item.id} was being stored at the same "
-                      "moment; submit again") from None
-    session.add(Change(submission_id=sub.id, user_id=who.user.id, kind="queued"))
-    await session.commit()
+        raise _refuse(status.HTTP_409_CONFLICT, f"another submission of yours to {item.id} was being stored at "
+                      "the same moment; submit again") from None
     await request.app.state.queue.send(sub.id)
     return {"id": sub.id, "item": item.id, "attempt": attempt, "sha256": sub.sha256, "status": "queued",
             "days_late": sub.days_late, "url": f"/api/submissions/{sub.id}"}
 
 
-async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: datetime) -> None:
-    """429 with Retry-After when the student's attempts at this item in the last hour are spent."""
+async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: datetime,
+                         besides: int | None = None) -> None:
+    """429 with Retry-After when the student's attempts at this item in the last hour (other
+    than submission ``besides``) are spent."""
     since = now - timedelta(hours=1)
     times = (await session.execute(select(Submission.submitted_at).where(
-        Submission.user_id == user.id, Submission.item == item_id, Submission.submitted_at > since)
-        .order_by(Submission.submitted_at))).scalars().all()
+        Submission.user_id == user.id, Submission.item == item_id, Submission.submitted_at > since,
+        Submission.id != (besides or 0)).order_by(Submission.submitted_at))).scalars().all()
     if len(times) >= per_hour:
         oldest = times[len(times) - per_hour]
         wait = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
@@ -149,7 +160,7 @@ async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: 
 
 
 async def own_submission(session, who: Caller, submission_id: int) -> Submission:
-    sub = await session.get(Submission, submission_id)
+    sub = await session.get(Submission, submission_id) if 0 < submission_id <= MAX_ID else None
     if sub is None or (sub.user_id != who.user.id and not who.instructor):
         raise _refuse(status.HTTP_404_NOT_FOUND, f"no submission {submission_id}")
     return sub
@@ -214,7 +225,9 @@ async def stream(request: Request, user_id: int | None, last: int) -> StreamingR
 
 def last_event(request: Request, since: int | None) -> int:
     header = request.headers.get("last-event-id", "")
-    return int(header) if header.isdigit() else (since or 0)
+    # isdecimal, not isdigit: int() refuses superscripts ("²") that isdigit accepts.
+    last = int(header) if header.isdecimal() else (since or 0)
+    return min(max(last, 0), MAX_ID)
 
 
 @router.get("/events")

@@ -21,13 +21,14 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from autograder.grading.store import suite_fingerprint
+from autograder.manifest import UnknownItem
 from autograder.outputs import gradebook, platforms, report
 from autograder.results import SubmissionResult, gradebook_json
 from autograder.service import jobs, security
 from autograder.service.accounts import audit
 from autograder.service.models import AuditEntry, Submission, User
 from autograder.service.security import Caller, SessionDep, SettingsDep
-from autograder.service.submitting import last_event, stream
+from autograder.service.submitting import MAX_ID, last_event, stream
 
 router = APIRouter(prefix="/api", tags=["instructor"])
 Instructor = Annotated[Caller, Security(security.caller, scopes=["instructor"])]
@@ -133,7 +134,7 @@ async def regrade(body: Regrade, who: Instructor, request: Request, session: Ses
 
 async def _targets(session, settings, body: Regrade) -> list[Submission]:
     if body.submission is not None:
-        sub = await session.get(Submission, body.submission)
+        sub = await session.get(Submission, body.submission) if 0 < body.submission <= MAX_ID else None
         if sub is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no submission {body.submission}")
         subs = [sub]
@@ -145,7 +146,10 @@ async def _targets(session, settings, body: Regrade) -> list[Submission]:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, f"no account named {body.username!r}")
             query = query.where(Submission.user_id == student.id)
         if body.item is not None:
-            settings.course.item(body.item)
+            try:
+                settings.course.item(body.item)
+            except UnknownItem:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown item {body.item[:100]!r}") from None
             query = query.where(Submission.item == body.item)
         everything = (await session.execute(query.order_by(Submission.attempt))).scalars().all()
         latest = {(s.user_id, s.item): s for s in everything}

@@ -9,14 +9,16 @@ app served over HTTP by uvicorn on a loopback port, for a browser (:func:`serve_
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import anyio
 import uvicorn
 from fastapi.testclient import TestClient
 
@@ -47,6 +49,30 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+class HeldQueue:
+    """A queue that keeps the ids it is sent and grades nothing: for tests about what is
+    stored or refused, which need no engine (and so stay fast on a loaded machine)."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    async def send(self, submission_id: int) -> None:
+        self.sent.append(submission_id)
+
+    async def close(self) -> None:
+        pass
+
+
+def parse_events(text: str) -> list[dict]:
+    """The ``submission`` events of a server-sent stream's text, each its data with its id."""
+    out = []
+    for block in text.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
+        if fields.get("event") == "submission":
+            out.append({**json.loads(fields["data"]), "event_id": int(fields["id"])})
+    return out
+
+
 @dataclass
 class Service:
     """A running app, its instructor signed in, and helpers to act as its students."""
@@ -71,6 +97,66 @@ class Service:
         """Enrol ``name``, sign them up, and return their authorisation header."""
         invite = self.enrol(name)[name]
         return bearer(self.sign_up(invite["token"])["access_token"])
+
+    def sign_in(self, username: str, password: str = PASSWORD):
+        """The response to the password flow."""
+        return self.client.post("/api/token", data={"username": username, "password": password})
+
+    def hold(self) -> HeldQueue:
+        """Stop grading: submissions are stored and their ids kept, nothing is graded."""
+        held = HeldQueue()
+        self.client.app.state.queue = held
+        return held
+
+    def db(self, statement) -> list:
+        """Run one statement on the store: a select's rows (scalars), or an update committed."""
+
+        async def run():
+            async with self.client.app.state.db.session() as session:
+                result = await session.execute(statement)
+                if statement.is_select:
+                    return list(result.scalars().all())
+                await session.commit()
+                return []
+
+        return self.client.portal.call(run)
+
+    def events(self, path: str, headers: dict[str, str | bytes], enough: Callable[[list[dict]], bool],
+               seconds: float = 60.0) -> tuple[int, list[dict]]:
+        """The status and ``submission`` events of a live stream, read until ``enough(events)``
+        (then the client disconnects, as a closed browser tab does) or ``seconds`` pass.
+
+        Straight through the ASGI app: the test client waits for a response to end, and a
+        live stream ends only when its client goes away."""
+        app = self.client.app
+        raw = [(k.lower().encode(), v if isinstance(v, bytes) else v.encode()) for k, v in headers.items()]
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": raw, "client": ("testclient", 50000), "server": ("testserver", 80)}
+
+        async def run() -> tuple[int, list[dict]]:
+            stop, state = anyio.Event(), {"status": 0, "text": "", "asked": False}
+
+            async def receive():
+                if not state["asked"]:
+                    state["asked"] = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+                await stop.wait()
+                return {"type": "http.disconnect"}
+
+            async def send(message):
+                if message["type"] == "http.response.start":
+                    state["status"] = message["status"]
+                elif message["type"] == "http.response.body":
+                    state["text"] += message.get("body", b"").decode()
+                    if enough(parse_events(state["text"])):
+                        stop.set()
+
+            with anyio.move_on_after(seconds):
+                await app(scope, receive, send)
+            return state["status"], parse_events(state["text"])
+
+        return self.client.portal.call(run)
 
     def submit(self, headers: dict[str, str], content: bytes, item: str = ITEM, filename: str | None = None):
         return self.client.post(f"/api/submissions/{item}", headers=headers,

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from autograder.service import accounts, jobs, pages, submitting, teaching
+from autograder.service.bodylimit import BodyLimit
 from autograder.service.database import Database
 from autograder.service.limiter import Limiter
 from autograder.service.models import User
@@ -101,6 +102,7 @@ def create_app(settings: Settings, on_invite: Callable[[accounts.Invite], None] 
                   description="Submit exercises, read feedback, watch the class.")
     app.state.settings = settings
     app.state.limiter = Limiter()
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):

@@ -172,4 +172,8 @@ async def caller(scopes: SecurityScopes, token: Annotated[str | None, Depends(oa
 
 
 async def user_by_name(session: AsyncSession, username: str) -> User | None:
+    """The account named ``username``; None for a name no account can have (too long, or
+    holding a control character, which PostgreSQL would refuse rather than not find)."""
+    if len(username) > 64 or any(ord(c) < 32 or ord(c) == 127 for c in username):
+        return None
     return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()

@@ -164,26 +164,26 @@ async def _targets(session, settings, body: Regrade) -> list[Submission]:
 async def export(kind: Literal["csv", "json", "gradescope"], who: Instructor, session: SessionDep,
                  settings: SettingsDep, username: str | None = None) -> Response:
     """The gradebook as ``workbook grade`` writes it: CSV, results JSON, or one student's
-    Gradescope ``results.json``."""
+    Gradescope ``results.json``. Recorded in the audit log once it is made."""
     results = await class_results(session, settings)
-    items = list(settings.course.items)
-    await audit(session, who, f"export.{kind}", username or "")
-    await session.commit()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     if kind == "csv":
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "gradebook.csv"
-            gradebook.write_csv(results, items, path)
-            body = path.read_bytes()
-        return _download(body, "text/csv", f"gradebook-{stamp}.csv")
-    if kind == "json":
-        return _download(json.dumps(gradebook_json(results), indent=2).encode(), "application/json",
-                         f"results-{stamp}.json")
-    chosen = next((r for r in results if r.submission == username), None)
-    if chosen is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "name a student: ?username=...")
-    body = json.dumps(platforms.gradescope_results(settings.course, chosen), indent=2).encode()
-    return _download(body, "application/json", f"results-{username}.json")
+            gradebook.write_csv(results, list(settings.course.items), path)
+            response = _download(path.read_bytes(), "text/csv", f"gradebook-{stamp}.csv")
+    elif kind == "json":
+        response = _download(json.dumps(gradebook_json(results), indent=2).encode(), "application/json",
+                             f"results-{stamp}.json")
+    else:
+        chosen = next((r for r in results if r.submission == username), None)
+        if chosen is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "name a student: ?username=...")
+        body = json.dumps(platforms.gradescope_results(settings.course, chosen), indent=2).encode()
+        response = _download(body, "application/json", f"results-{chosen.submission}.json")
+    await audit(session, who, f"export.{kind}", username or "")
+    await session.commit()
+    return response
 
 
 def _download(body: bytes, media: str, filename: str) -> Response:

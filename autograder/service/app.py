@@ -79,6 +79,7 @@ def create_app(settings: Settings, on_invite: Callable[[accounts.Invite], None] 
             changed.clear()
 
         app.state.db, app.state.changed, app.state.notify = db, changed, notify
+        app.state.stream_reads = asyncio.Semaphore(submitting.STREAM_READS)
         app.state.queue = _queue(db, settings, notify)
         sweeper = jobs.Sweeper(db, settings, app.state.queue)
         app.state.sweeper = sweeper

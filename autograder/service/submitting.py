@@ -37,6 +37,10 @@ POLL_SECONDS = 0.25
 KEEPALIVE_SECONDS = 15.0
 #: The largest id the store can hold (a signed 64-bit integer): a larger one is no row, not an error.
 MAX_ID = 2**63 - 1
+#: Streams reading the store at once, in one process: fewer than its connection pool holds
+#: (5, and 10 more at a peak), so a class's open pages, all woken by one grade, never take
+#: the connections that submitting and grading need (with 20 pages open they took them all).
+STREAM_READS = 4
 
 
 def _refuse(code: int, detail: str) -> HTTPException:
@@ -184,30 +188,43 @@ async def one(submission_id: int, who: Student, session: SessionDep, settings: S
 async def stream(request: Request, user_id: int | None, last: int) -> StreamingResponse:
     """Server-sent events: one ``submission`` event per change (queued, graded) after ``last``,
     of ``user_id``'s submissions (every student's when None). The event id is the change's,
-    so a reconnecting browser resumes where it left off (``Last-Event-ID``)."""
+    so a reconnecting browser resumes where it left off (``Last-Event-ID``).
+
+    The stream reads with sessions of its own. Its route must close the request's session
+    (the one that found the caller) before it returns: FastAPI keeps a dependency's session
+    open until the response ends, and a stream's lasts as long as the page is open, so each
+    open page held a pooled connection and 15 pages took them all (submitting stalled)."""
     db, settings = request.app.state.db, request.app.state.settings
     wake: asyncio.Event = request.app.state.changed
+    reads: asyncio.Semaphore = request.app.state.stream_reads
+
+    async def read() -> list[str]:
+        """The next changes as messages, read with a connection held only for the reading."""
+        nonlocal last
+        messages = []
+        async with reads, db.session() as session:
+            query = select(Change).where(Change.id > last).order_by(Change.id).limit(200)
+            if user_id is not None:
+                query = query.where(Change.user_id == user_id)
+            now = datetime.now(UTC)
+            for change in (await session.execute(query)).scalars().all():
+                sub = await session.get(Submission, change.submission_id)
+                payload = await _view(session, settings, sub, now, full=user_id is None)
+                if user_id is None:
+                    owner = await session.get(User, sub.user_id)
+                    payload["username"] = owner.username
+                    payload["score"] = sub.score
+                last = change.id
+                messages.append(f"id: {change.id}\nevent: submission\ndata: {json.dumps(payload)}\n\n")
+        return messages
 
     async def events():
-        nonlocal last
         quiet = 0.0
         yield "retry: 1000\n\n"
         while not await request.is_disconnected():
-            async with db.session() as session:
-                query = select(Change).where(Change.id > last).order_by(Change.id).limit(200)
-                if user_id is not None:
-                    query = query.where(Change.user_id == user_id)
-                changes = (await session.execute(query)).scalars().all()
-                now = datetime.now(UTC)
-                for change in changes:
-                    sub = await session.get(Submission, change.submission_id)
-                    payload = await _view(session, settings, sub, now, full=user_id is None)
-                    if user_id is None:
-                        owner = await session.get(User, sub.user_id)
-                        payload["username"] = owner.username
-                        payload["score"] = sub.score
-                    last = change.id
-                    yield f"id: {change.id}\nevent: submission\ndata: {json.dumps(payload)}\n\n"
+            changes = await read()
+            for message in changes:
+                yield message
             if changes:
                 quiet = 0.0
                 continue
@@ -231,6 +248,7 @@ def last_event(request: Request, since: int | None) -> int:
 
 
 @router.get("/events")
-async def events(who: Student, request: Request, since: int | None = None) -> StreamingResponse:
+async def events(who: Student, request: Request, session: SessionDep, since: int | None = None) -> StreamingResponse:
     """This student's submissions as they change (server-sent events)."""
+    await session.close()  # see stream(): the caller's connection goes back to the pool now
     return await stream(request, who.user.id, last_event(request, since))

@@ -197,6 +197,7 @@ async def audit_log(who: Instructor, session: SessionDep) -> list[dict]:
 
 
 @router.get("/class/events")
-async def class_events(who: Instructor, request: Request, since: int | None = None):
+async def class_events(who: Instructor, request: Request, session: SessionDep, since: int | None = None):
     """Every student's submissions as they change (server-sent events)."""
+    await session.close()  # see stream(): the caller's connection goes back to the pool now
     return await stream(request, None, last_event(request, since))

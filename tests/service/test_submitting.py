@@ -4,9 +4,13 @@ the service stays up for everyone else."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
+import pytest
 from sqlalchemy import select
 
 from autograder.sandbox.limits import Limits
@@ -14,7 +18,7 @@ from autograder.service import policy
 from autograder.service.models import Submission
 from tests.conftest import COURSE
 from tests.support.hostile import CORPUS, submission_text
-from tests.support.service import ITEM, solution, stub
+from tests.support.service import ITEM, PASSWORD, bearer, serve_http, settings_for, solution, stub
 
 
 def stored(service) -> list[Submission]:
@@ -213,3 +217,32 @@ def test_hostile_code_scores_zero_and_the_service_grades_everyone_else(service_w
     assert service.wait(ada, honest)["result"]["score"] == 10
     assert service.client.get("/api/me", headers=ada).status_code == 200
     assert all(s.writes == 1 for s in stored(service))
+
+#: More pages than the store's connection pool holds (5, and 10 more at a peak).
+PAGES = 20
+
+
+async def _submit_beside_open_streams(url: str, invite: str) -> tuple[list[int], int]:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        teacher = (await http.post("/api/signup", json={"token": invite, "password": PASSWORD})).json()
+        student = (await http.post("/api/roster", headers=bearer(teacher["access_token"]),
+                                   files={"file": ("r.csv", "name\nAda Lovelace\n")})).json()[0]
+        tokens = (await http.post("/api/signup", json={"token": student["token"], "password": PASSWORD})).json()
+        headers = bearer(tokens["access_token"])
+        async with contextlib.AsyncExitStack() as pages:
+            opened = [(await pages.enter_async_context(http.stream("GET", "/api/events", headers=headers))).status_code
+                      for _ in range(PAGES)]
+            submitted = await http.post(f"/api/submissions/{ITEM}", headers=headers,
+                                        files={"file": (f"{ITEM}.py", solution(), "text/x-python")})
+        return opened, submitted.status_code
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:websockets.*", "ignore::DeprecationWarning:uvicorn.*")
+def test_open_event_streams_leave_the_connections_to_the_other_requests(tmp_path):
+    """Each open page holds a stream, and FastAPI keeps a route's dependency session open until
+    its response ends: each stream held a pooled connection, so the 16th page and every other
+    request waited for the pool, then failed. Now the stream route gives its session back."""
+    with serve_http(settings_for(tmp_path)) as served:
+        opened, submitted = asyncio.run(_submit_beside_open_streams(served.url, served.invites[0].token))
+    assert opened == [200] * PAGES
+    assert submitted == 202

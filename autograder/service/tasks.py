@@ -36,7 +36,7 @@ shows each; the figures are theirs):
   submissions (its send fails, is logged, the row waits). Workers reconnect by
   themselves, and a job running through the outage still writes its result. The
   sweeper sends every row queued past the bound again: all are graded, each once.
-- **PostgreSQL**: the API answers 500 and jobs fail (the message is acknowledged, the row
+- **PostgreSQL**: the API answers 503 with ``Retry-After`` and jobs fail (the message is acknowledged, the row
   stays ``queued``) while it is unreachable; the sweeper logs each failed sweep and
   tries again every ``sweep_every``. Once it is back, connections are checked before use
   (``pool_pre_ping``), so the pools recover, and the sweeper sends what is still queued.

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from autograder.service import accounts, jobs, pages, submitting, teaching
+from autograder.service import accounts, jobs, live, pages, submitting, teaching
 from autograder.service.bodylimit import BodyLimit
 from autograder.service.database import Database
 from autograder.service.limiter import Limiter
@@ -72,13 +72,9 @@ def create_app(settings: Settings, on_invite: Callable[[accounts.Invite], None] 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         await db.create()
-        changed = asyncio.Event()
-
-        def notify() -> None:
-            changed.set()
-            changed.clear()
-
-        app.state.db, app.state.changed, app.state.notify = db, changed, notify
+        changes = live.Changes()
+        notify = changes.notify
+        app.state.db, app.state.changes, app.state.notify = db, changes, notify
         app.state.stream_reads = asyncio.Semaphore(submitting.STREAM_READS)
         app.state.queue = _queue(db, settings, notify)
         sweeper = jobs.Sweeper(db, settings, app.state.queue)
@@ -89,13 +85,16 @@ def create_app(settings: Settings, on_invite: Callable[[accounts.Invite], None] 
         # What a previous run left queued: graded now in this process; with Celery, only
         # what has waited past the bound (a live worker may be grading the rest).
         await sweeper.sweep(older_than=None if settings.broker_url else 0)
-        task = asyncio.create_task(sweeper.run())
+        await changes.start(db)
+        tasks = [asyncio.create_task(sweeper.run()), asyncio.create_task(changes.watch(db))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.state.queue.close()
             await db.close()
 

@@ -26,13 +26,12 @@ from autograder.grading.submissions import MAX_FILE_BYTES
 from autograder.manifest import UnknownItem
 from autograder.service import jobs, security
 from autograder.service.limiter import too_many
+from autograder.service.live import Changes
 from autograder.service.models import Change, Submission, User
 from autograder.service.security import Caller, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["submissions"])
 Student = Annotated[Caller, Security(security.caller, scopes=["student"])]
-#: How often a live stream looks for changes another process (a Celery worker) wrote.
-POLL_SECONDS = 0.25
 #: A comment line this often keeps proxies from closing a quiet stream.
 KEEPALIVE_SECONDS = 15.0
 #: The largest id the store can hold (a signed 64-bit integer): a larger one is no row, not an error.
@@ -144,6 +143,7 @@ async def submit(item_id: str, who: Student, request: Request, session: SessionD
         await session.rollback()
         raise _refuse(status.HTTP_409_CONFLICT, f"another submission of yours to {item.id} was being stored at "
                       "the same moment; submit again") from None
+    request.app.state.notify()  # the student's page shows it queued at once
     await request.app.state.queue.send(sub.id)
     return {"id": sub.id, "item": item.id, "attempt": attempt, "sha256": sub.sha256, "status": "queued",
             "days_late": sub.days_late, "url": f"/api/submissions/{sub.id}"}
@@ -195,7 +195,7 @@ async def stream(request: Request, user_id: int | None, last: int) -> StreamingR
     open until the response ends, and a stream's lasts as long as the page is open, so each
     open page held a pooled connection and 15 pages took them all (submitting stalled)."""
     db, settings = request.app.state.db, request.app.state.settings
-    wake: asyncio.Event = request.app.state.changed
+    changes: Changes = request.app.state.changes
     reads: asyncio.Semaphore = request.app.state.stream_reads
 
     async def read() -> list[str]:
@@ -219,21 +219,14 @@ async def stream(request: Request, user_id: int | None, last: int) -> StreamingR
         return messages
 
     async def events():
-        quiet = 0.0
         yield "retry: 1000\n\n"
         while not await request.is_disconnected():
-            changes = await read()
-            for message in changes:
+            signal = changes.signal()  # before reading: a change made meanwhile sets it (live.py)
+            for message in await read():
                 yield message
-            if changes:
-                quiet = 0.0
-                continue
             try:
-                await asyncio.wait_for(wake.wait(), POLL_SECONDS)
+                await asyncio.wait_for(signal.wait(), KEEPALIVE_SECONDS)
             except TimeoutError:
-                quiet += POLL_SECONDS
-            if quiet >= KEEPALIVE_SECONDS:
-                quiet = 0.0
                 yield ": keep-alive\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream",

@@ -190,6 +190,9 @@ def test_the_students_view_never_carries_flags(service):
     flagged = service.client.get("/api/flags", headers=service.instructor).json()
     assert [(f["id"], f["result"]["flags"]) for f in flagged] == [(submission, [
         "review: line 38 imports autograder.paths, which is the grader", "guard: your code read the grader's files"])]
+    # the instructor reads the line the flag points at, from the stored file
+    assert flagged[0]["lines"] == [{"line": 38, "text": text.splitlines()[37]}]
+    assert "autograder.paths" in flagged[0]["lines"][0]["text"]
 
 
 #: Hostile code from the corpus, and the one line its author reads (the suites' line numbers are fixed).

@@ -16,7 +16,7 @@ from autograder.service import jobs
 from autograder.service.database import Database
 from autograder.service.models import now
 from tests.support.grading_jobs import add_student, add_submission, rows
-from tests.support.service import ITEM, settings_for, solution, stub
+from tests.support.service import ITEM, HeldQueue, settings_for, solution, stub
 
 
 def scenario(tmp_path, play, **changes):
@@ -70,19 +70,6 @@ def test_two_graders_storing_one_key_at_once_both_finish(tmp_path, monkeypatch):
     assert [(r.status, r.writes, r.score) for r in found.values()] == [("graded", 1, 0), ("graded", 1, 0)]
 
 
-class Recorded:
-    """A queue that only records what it was sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[int] = []
-
-    async def send(self, submission_id: int) -> None:
-        self.sent.append(submission_id)
-
-    async def close(self) -> None:
-        pass
-
-
 def test_the_sweeper_queues_again_only_what_waited_past_the_bound(tmp_path):
     async def play(db, settings):
         ada = await add_student(db, "ada")
@@ -90,7 +77,7 @@ def test_the_sweeper_queues_again_only_what_waited_past_the_bound(tmp_path):
         fresh = await add_submission(db, settings, ada, ITEM, stub())
         done = await add_submission(db, settings, ada, ITEM, stub(), queued_at=now() - timedelta(seconds=61))
         assert await jobs.grade(db, settings, done)
-        queue = Recorded()
+        queue = HeldQueue()
         sweeper = jobs.Sweeper(db, settings, queue)
         first, second = await sweeper.sweep(), await sweeper.sweep()
         return (lost, fresh, done), queue.sent, first, second, await rows(db)

@@ -260,6 +260,23 @@ const Workbook = (() => {
     return me;
   }
 
+  // Signs in (a password, or a sign-up token), keeps the tokens and opens the account's page;
+  // a refusal, or a service that does not answer, is one line on the page.
+  async function enter(path, init) {
+    try {
+      const response = await fetch(path, {method: "POST", ...init});
+      if (!response.ok) {
+        say(await detail(response), true);
+        return;
+      }
+      const tokens = await response.json();
+      keep(tokens);
+      window.location.assign(home(tokens.role));
+    } catch (error) {
+      say(`The service did not answer: ${error.message}`, true);
+    }
+  }
+
   return {ApiError, keep, forget, role, detail, call, json, post, stream, download, el, fill, say, live, debounce,
-          when, points, home, guard};
+          when, points, home, guard, enter};
 })();

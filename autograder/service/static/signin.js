@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const {keep, role, home, detail, say} = Workbook;
+  const {role, home, say, enter} = Workbook;
   if (role()) {
     window.location.replace(home(role()));
     return;
@@ -12,17 +12,6 @@
     event.preventDefault();
     say("Signing in…");
     const body = new URLSearchParams({username: form.username.value.trim(), password: form.password.value});
-    try {
-      const response = await fetch("/api/token", {method: "POST", body});
-      if (!response.ok) {
-        say(await detail(response), true);
-        return;
-      }
-      const tokens = await response.json();
-      keep(tokens);
-      window.location.assign(home(tokens.role));
-    } catch (error) {
-      say(`The service did not answer: ${error.message}`, true);
-    }
+    await enter("/api/token", {body});
   });
 })();

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const {keep, home, detail, say} = Workbook;
+  const {say, enter} = Workbook;
   const token = decodeURIComponent(window.location.hash.slice(1));
   if (token) window.history.replaceState(null, "", window.location.pathname);
   const form = document.getElementById("signup");
@@ -24,19 +24,6 @@
       return;
     }
     say("Signing up…");
-    try {
-      const response = await fetch("/api/signup", {
-        method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({token, password}),
-      });
-      if (!response.ok) {
-        say(await detail(response), true);
-        return;
-      }
-      const tokens = await response.json();
-      keep(tokens);
-      window.location.assign(home(tokens.role));
-    } catch (error) {
-      say(`The service did not answer: ${error.message}`, true);
-    }
+    await enter("/api/signup", {headers: {"Content-Type": "application/json"}, body: JSON.stringify({token, password})});
   });
 })();

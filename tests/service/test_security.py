@@ -172,3 +172,25 @@ def test_a_malformed_authorization_header_is_one_line(service, value):
     response = service.client.get("/api/me", headers={"Authorization": value})
     assert response.status_code == 401
     assert response.json()["detail"] in {"sign in first: this needs a bearer token", "the token is not valid"}
+
+
+def test_argon2_hashes_and_verifies_off_the_event_loop(monkeypatch):
+    """A hash takes tens of milliseconds of CPU: on the loop it would stall every request."""
+    import asyncio
+    import threading
+
+    from autograder.service import security
+
+    ran: list[int] = []
+    real_hash, real_verify = security._hasher.hash, security._hasher.verify
+    monkeypatch.setattr(security._hasher, "hash", lambda p: ran.append(threading.get_ident()) or real_hash(p))
+    monkeypatch.setattr(security._hasher, "verify",
+                        lambda p, h: ran.append(threading.get_ident()) or real_verify(p, h))
+
+    async def both() -> tuple[int, bool]:
+        hashed = await security.hash_password("a password")
+        return threading.get_ident(), await security.verify_password("a password", hashed)
+
+    loop_thread, verified = asyncio.run(both())
+    assert verified and len(ran) == 2 and loop_thread not in ran
+    assert security._hasher.hashers[0].__class__.__name__ == "Argon2Hasher"

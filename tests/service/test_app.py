@@ -4,7 +4,7 @@ and a student's round trip from sign-up to full marks."""
 from __future__ import annotations
 
 from autograder.service.app import SECURITY_HEADERS
-from tests.support.service import ITEM, open_service, settings_for, solution, start, stub
+from tests.support.service import ITEM, PASSWORD, Service, bearer, open_service, settings_for, solution, start, stub
 
 
 def test_a_new_store_invites_one_instructor_and_a_restart_does_not_again(tmp_path):
@@ -55,3 +55,22 @@ def test_a_store_that_stops_answering_is_503_with_a_wait_not_a_traceback(service
     response = service.client.get("/api/roster", headers=service.instructor)
     assert (response.status_code, response.json(), response.headers["Retry-After"]) == \
         (503, {"detail": "the grading service's database is not answering; try again in a moment"}, "5")
+
+
+def test_what_a_stopped_server_left_queued_is_graded_at_its_next_start(tmp_path):
+    """The embedded default keeps no queue but the store: a submission stored and not yet
+    graded when the server stopped is graded once it starts again."""
+    settings = settings_for(tmp_path)
+    client, invites = start(settings)
+    with client:
+        service = open_service(client, invites)
+        student = service.student("Ada Lovelace")
+        held = service.hold()  # the server stops before grading it
+        submission = service.submit(student, solution()).json()["id"]
+        assert held.sent == [submission]
+        tokens = service.client.post("/api/token", data={"username": "ada.lovelace", "password": PASSWORD}).json()
+    client, _ = start(settings)
+    with client:
+        again = Service(client)
+        graded = again.wait(bearer(tokens["access_token"]), submission)
+    assert (graded["status"], graded["result"]["score"], graded["attempt"]) == ("graded", 10, 1)

@@ -29,7 +29,7 @@ class Database:
             self.engine: AsyncEngine = create_async_engine(
                 url, **({"connect_args": {"timeout": 30}} if self.sqlite else {"pool_pre_ping": True}))
         except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver: one line
-            raise DatabaseError(f"cannot use database {_safe(url)}: {exc}") from None
+            raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
         if self.sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -40,7 +40,7 @@ class Database:
             async with self.engine.begin() as conn:
                 await conn.run_sync(Base.metadata.create_all)
         except (OSError, SQLAlchemyError) as exc:
-            raise DatabaseError(f"cannot use database {_safe(self.url)}: {_first_line(exc)}") from None
+            raise DatabaseError(f"cannot use database {safe_url(self.url)}: {_first_line(exc)}") from None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -59,7 +59,7 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     from sqlalchemy.engine import make_url
 

@@ -16,7 +16,7 @@ import uvicorn
 
 from autograder.service import tasks
 from autograder.service.app import create_app
-from autograder.service.database import Database, DatabaseError
+from autograder.service.database import Database, DatabaseError, safe_url
 from autograder.service.settings import DEFAULT_DATA, Settings, secret_for, sqlite_url
 
 
@@ -46,7 +46,7 @@ def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) 
     check_store(settings)
 
     def invited(invite) -> None:
-        say(f"instructor sign-up (once): {settings.public_url}/signup#{invite.token}  (user name {invite.username})")
+        say(f"instructor sign-up (once): {invite.link}  (user name {invite.username})")
 
     app = create_app(settings, on_invite=invited)
     say(f"grading service at http://{host}:{port}  (store: {_store(settings)}; grading: "
@@ -55,9 +55,7 @@ def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) 
 
 
 def _store(settings: Settings) -> str:
-    from autograder.service.database import _safe
-
-    return _safe(settings.database_url)
+    return safe_url(settings.database_url)
 
 
 __all__ = ["DatabaseError", "check_store", "serve", "settings_for", "worker"]

@@ -133,10 +133,6 @@ class Caller:
 
     user: User
 
-    @property
-    def instructor(self) -> bool:
-        return self.user.role == "instructor"
-
 
 def settings_of(request: Request) -> Settings:
     return request.app.state.settings

@@ -164,8 +164,9 @@ async def _attempts_left(session, user: User, item_id: str, per_hour: int, now: 
 
 
 async def own_submission(session, who: Caller, submission_id: int) -> Submission:
+    """The caller's own submission (student routes only); another's is a 404, exactly as a missing one."""
     sub = await session.get(Submission, submission_id) if 0 < submission_id <= MAX_ID else None
-    if sub is None or (sub.user_id != who.user.id and not who.instructor):
+    if sub is None or sub.user_id != who.user.id:
         raise _refuse(status.HTTP_404_NOT_FOUND, f"no submission {submission_id}")
     return sub
 

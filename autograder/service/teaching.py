@@ -9,6 +9,7 @@ late penalty, in the same :class:`~autograder.results.SubmissionResult` shape th
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -101,8 +102,6 @@ async def flags(who: Instructor, session: SessionDep) -> list[dict]:
 
 def flagged_lines(content: bytes, flags: list[str]) -> list[dict]:
     """The source lines a flag names ("line 12", "L12", ":12"), with their numbers."""
-    import re
-
     lines = content.decode("utf-8", errors="replace").splitlines()
     wanted = sorted({int(n) for flag in flags for n in re.findall(r"(?:line |L|:)(\d+)", flag)})
     return [{"line": n, "text": lines[n - 1]} for n in wanted if 1 <= n <= len(lines)]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 
-from autograder.paths import ROOT
+from autograder.paths import ROOT, SOLUTIONS, suite_file
 from autograder.sandbox import warm
 
 
@@ -45,6 +45,37 @@ def test_a_worker_imports_nothing_the_fork_server_has_not():
         from fastapi.testclient import TestClient
         import httpx, pydantic
     """) == []
+
+
+def test_a_whole_grading_session_imports_only_the_suite_and_the_students_module(tmp_path):
+    """pytest's built-in plugins, the event-loop backend, FastAPI's telemetry and pydantic-v1
+    check are imported on a session's first configure and a client's first request: the
+    fork server's warm-up pays them, or every worker would (about 55 modules)."""
+    ini = tmp_path / "pytest.ini"
+    ini.write_text("[pytest]\n", encoding="utf-8")
+    suite, student = suite_file("paths04_books", "hidden"), SOLUTIONS / "paths04_books.py"
+    imported = imports_after_preload(f"""
+        import io, contextlib, os, pytest
+        from autograder.sandbox.worker import PYTEST_ARGS
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = pytest.main([{str(suite)!r}, "--student={student}", "-c", {str(ini)!r},
+                                "--rootdir={suite.parent.parent}", *PYTEST_ARGS])
+        assert code == 0, code
+    """)
+    # Left to the worker: the student's module; readline (pytest imports it so that it attaches
+    # to the session's terminal: not the fork server's business) and argcomplete's check, 1 ms.
+    assert [m for m in imported if not m.startswith("autograder.course")] == [
+        "_pytest._argcomplete", "paths04_books", "readline"]
+
+
+def test_the_fork_server_forks_a_frozen_heap_and_one_thread():
+    """Frozen: a worker's garbage collector neither scans nor writes what it inherited. One
+    thread: the warm-up's test client is closed before the server forks."""
+    script = "import gc, threading, autograder.preload; print(gc.get_freeze_count() > 10_000, threading.active_count())"
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "1"]
 
 
 def test_the_preload_leaves_out_the_grader_side():

@@ -25,9 +25,11 @@ the function takes a random place among the suite's tests in the module's global
 from __future__ import annotations
 
 import ast
+import inspect
 import random
 import re
-from types import FunctionType, ModuleType
+import textwrap
+from types import CodeType, FunctionType, ModuleType
 
 import pytest
 from _pytest.assertion.rewrite import rewrite_asserts
@@ -50,39 +52,59 @@ def names(existing: set[str], count: int = 2, rng: random.Random | None = None) 
     return tuple(chosen)
 
 
-def _paths(module: ModuleType) -> list[str]:
-    """Paths the suite's tests request (string constants that look like one)."""
-    found = set()
-    for value in vars(module).values():
-        code = getattr(value, "__code__", None)
-        if code is None or not getattr(value, "__name__", "").startswith("test_"):
-            continue
-        for const in code.co_consts:
-            if isinstance(const, str) and re.fullmatch(r"/[\w/{}.-]{0,60}", const):
-                found.add(const)
+def _paths_of(code: CodeType | None) -> set[str]:
+    """The paths a test's code requests (string constants that look like one)."""
+    consts = code.co_consts if code is not None else ()
+    return {c for c in consts if isinstance(c, str) and re.fullmatch(r"/[\w/{}.-]{0,60}", c)}
+
+
+def _paths(module: ModuleType, model: object) -> list[str]:
+    """Paths the model test requests; if it names none, those the suite's tests request.
+
+    The model's own paths first: its fixtures set up what its requests need (stand-ins
+    for slow sources, a fake clock), so the canary's request costs what the model's
+    does. A path of another test, without that test's set-up, could wait out a
+    real second-long sleep in the student's app on every run.
+    """
+    found = _paths_of(getattr(model, "__code__", None))
+    if not found:
+        for value in vars(module).values():
+            if getattr(value, "__name__", "").startswith("test_"):
+                found |= _paths_of(getattr(value, "__code__", None))
     return sorted(found) or ["/"]
 
 
 def build(name: str, template: pytest.Function, rng: random.Random) -> FunctionType:
-    """A canary function compiled for this run, in the template's module."""
+    """A canary function compiled for this run, in the template's module.
+
+    It runs the body of ``template`` (a real test: its set-up, its requests, its
+    asserts), then the request that no honest app can answer, in a ``finally`` so that
+    nothing in the body (a return, a skip, a failure) lets it pass. Its cost is then the
+    model's: a canary that only requested one of the suite's paths, without the set-up
+    that the model's body does first (stand-ins for a slow source), waited out the
+    student app's real one- or three-second sleeps. A model whose body cannot be copied
+    (a parametrized or ``async`` test, no source) gives the request alone.
+    """
     module = template.module
     real = [v for v in vars(module).values() if isinstance(v, FunctionType) and v.__name__.startswith("test_")]
-    line = rng.choice(real).__code__.co_firstlineno if real else 1
-    info = template._fixtureinfo  # the test's own parameters that are fixtures
-    wanted = [a for a in info.argnames if a in info.name2fixturedefs]
-    if "client" not in wanted:
-        wanted.append("client")
     words = name.removeprefix("test_").split("_")
     header = "x-" + "-".join(rng.sample(words, 2) if len(words) >= 2 else words)
-    path = rng.choice(_paths(module))
-    doc = rng.choice([f.__doc__ for f in real if f.__doc__] or [" ".join(words)])
-    source = "\n" * (line - 1) + (
-        f"def {name}({', '.join(wanted)}):\n"
-        f"    {doc.strip().splitlines()[0]!r}\n"
-        f"    response = client.get({path!r})\n"
-        f"    assert response.headers.get({header!r}) == str(id(response)), "
-        f"{f'GET {path} must answer with the {header} header'!r}\n")
-    tree = ast.parse(source, str(template.path))
+    path = rng.choice(_paths(module, template.obj))
+    check = (f"response = client.get({path!r})\n"
+             f"assert response.headers.get({header!r}) == str(id(response)), "
+             f"{f'GET {path} must answer with the {header} header'!r}\n")
+    built = _around_model(name, template, check)
+    if built is None:
+        line = rng.choice(real).__code__.co_firstlineno if real else 1
+        info = template._fixtureinfo  # the test's own parameters that are fixtures
+        wanted = [a for a in info.argnames if a in info.name2fixturedefs]
+        if "client" not in wanted:
+            wanted.append("client")
+        doc = rng.choice([f.__doc__ for f in real if f.__doc__] or [" ".join(words)])
+        source = "\n" * (line - 1) + f"def {name}({', '.join(wanted)}):\n    {doc.strip().splitlines()[0]!r}\n" \
+            + textwrap.indent(check, "    ")
+        built = ast.parse(source, str(template.path)), source
+    tree, source = built
     rewrite_asserts(tree, source.encode(), str(template.path), template.config)
     code = compile(tree, str(template.path), "exec", dont_inherit=True)
     namespace: dict = {}
@@ -91,6 +113,36 @@ def build(name: str, template: pytest.Function, rng: random.Random) -> FunctionT
     function.__module__ = module.__name__
     function.__qualname__ = name
     return function
+
+
+def _around_model(name: str, template: pytest.Function, check: str) -> tuple[ast.Module, str] | None:
+    """The model test's own definition renamed ``name``, its body followed by ``check``
+    (in a ``finally``), at the model's lines; ``None`` if its body cannot be reused."""
+    function = getattr(template, "obj", None)
+    if hasattr(template, "callspec") or not isinstance(function, FunctionType):
+        return None
+    try:
+        lines, first = inspect.getsourcelines(function)
+    except (OSError, TypeError):
+        return None
+    source = "\n" * (first - 1) + textwrap.dedent("".join(lines))
+    tree = ast.parse(source, str(template.path))
+    definition = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(definition, ast.FunctionDef):
+        return None
+    # Its first line is the model's own (co_firstlineno counts a decorator's line).
+    definition.name, definition.decorator_list, definition.lineno = name, [], first
+    if "client" not in [a.arg for a in definition.args.args]:
+        definition.args.args.append(ast.arg(arg="client"))
+    body = definition.body
+    docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+        and isinstance(body[0].value.value, str) else []
+    last = definition.end_lineno or first
+    finally_ = ast.parse("\n" * (last - 1) + check).body
+    definition.body = [*docstring, ast.Try(body=body[len(docstring):] or [ast.Pass()], handlers=[], orelse=[],
+                                           finalbody=finally_)]
+    ast.fix_missing_locations(tree)
+    return tree, source + check
 
 
 def _place(module: ModuleType, name: str, function: FunctionType, rng: random.Random) -> None:

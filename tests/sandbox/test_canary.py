@@ -159,13 +159,16 @@ def test_paths_are_the_path_constants_of_the_suites_tests():
         test_data = "/a/string/not/a/test"
     '''), vars(module))
     # String constants of the tests, not the requests they make: a title may count too.
-    assert canary._paths(module) == ["/a-title-that-looks-like-a-path", "/books/7", "/users/{user_id}/items"]
+    assert canary._paths(module, None) == ["/a-title-that-looks-like-a-path", "/books/7", "/users/{user_id}/items"]
+    # A model test's own paths come first: its set-up is what makes its requests cheap.
+    assert canary._paths(module, module.test_a) == ["/books/7", "/users/{user_id}/items"]
+    assert canary._paths(module, module.helper) == ["/never/asked/by/a/test"]
 
 
 def test_a_suite_that_asks_for_no_path_gets_the_root():
     module = types.ModuleType("suite")
     exec("def test_a():\n    assert 1 + 1 == 2\n", vars(module))
-    assert canary._paths(module) == ["/"]
+    assert canary._paths(module, module.test_a) == ["/"]
 
 
 # --- built into a collected suite ---------------------------------------------------------
@@ -213,3 +216,77 @@ def test_a_canary_lives_among_the_suites_tests(mixed):
     names, _, _, seen, _ = mixed
     assert all(seen["canaries"][name]["bound"] for name in names)
     assert sorted(seen["globals"]) == sorted([*REAL, *names])
+
+
+# --- what a canary costs: its model's set-up runs first ----------------------------------
+
+# One real test (so it is every canary's model): it sets up what its route needs, asks,
+# and returns early. The route records whether the set-up had run when it was asked.
+SET_UP_SUITE = '''
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+app = FastAPI()
+STATE = {"ready": False}
+ASKED = []
+
+
+@app.get("/slow-unless-ready")
+def slow_unless_ready():
+    ASKED.append(STATE["ready"])  # in the app: a real second-long sleep when not ready
+    return {"ready": STATE["ready"]}
+
+
+@pytest.fixture
+def client():
+    STATE["ready"] = False
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.mark.points(1)
+def test_ready_then_asked(client):
+    """The route answers once the stand-in is ready."""
+    STATE["ready"] = True
+    if client.get("/slow-unless-ready").json() == {"ready": True}:
+        return
+    assert False, "never reached for this app"
+'''
+SET_UP_PLUGIN = '''
+import json, os
+from autograder.sandbox import canary
+
+NAMES = tuple(json.loads(os.environ["CANARY_NAMES"]))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "points(n): what the test is worth")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items[:] = canary.mix(items, NAMES, items[0])
+
+
+def pytest_sessionfinish(session):
+    module = next(item.module for item in session.items)
+    with open(os.environ["CANARY_OUT"], "w") as out:
+        json.dump({"asked": module.ASKED}, out)
+'''
+
+
+def test_a_canary_runs_its_models_set_up_before_its_request_and_still_fails(tmp_path):
+    """A canary that asked one of the suite's paths without the set-up its model does first
+    (here a flag; in the course, stand-ins for sources that sleep for seconds) waited out the
+    app's real delays: async06's canaries took 3 s each. Now every request it makes finds the
+    set-up done, and an early ``return`` in the model's body does not let it pass."""
+    names = canary.names({"test_ready_then_asked"}, 2, random.Random(3))
+    outcomes = run_suite(tmp_path, {"test_demo.py": SET_UP_SUITE, "canary_run.py": SET_UP_PLUGIN},
+                         "-p", "canary_run", "test_demo.py", "--tb=line",
+                         env={"CANARY_OUT": str(tmp_path / "seen.json"), "CANARY_NAMES": json.dumps(names)})
+    assert {name: outcome for name, (outcome, _) in outcomes.items()} == {
+        "test_ready_then_asked": "passed", **dict.fromkeys(names, "failed")}
+    for name in names:
+        assert "must answer with the x-" in outcomes[name][1]
+    # The real test asks once; each canary asks twice (its model's request, then its own).
+    assert json.loads((tmp_path / "seen.json").read_text())["asked"] == [True] * 5

@@ -61,7 +61,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import warm_engine  # noqa: E402 - benchmarks/warm_engine.py, beside this script
+
 from autograder import manifest  # noqa: E402
+from autograder.sandbox.limits import CANARIES  # noqa: E402
 from autograder.service.settings import Settings  # noqa: E402
 
 DEFAULT_ITEMS = "async01_why_async,paths04_books,auth05_jwt_dependency"
@@ -138,31 +141,14 @@ def check_limits(args: argparse.Namespace, items: list[manifest.Item]) -> str:
 # ---------------------------------------------------------------- the engine
 
 
-#: (e) warm runs in a fresh interpreter whose main module is this code: an engine worker runs
-#: its parent's main module again, and this script's imports would slow every worker down.
-WARM = """
-import sys, time
-from pathlib import Path
-from autograder import manifest
-from autograder.grading import batch
-from autograder.sandbox.limits import Limits
-course = manifest.load()
-items = [course.item(i) for i in sys.argv[2].split(",")]
-paths = [Path(p) for p in sys.argv[3:]]
-batch.grade(paths[:1], items[:1], workers=1, limits=Limits())  # the fork server, untimed
-start = time.perf_counter()
-batch.grade(paths, items, workers=int(sys.argv[1]), limits=Limits())
-print(time.perf_counter() - start)
-"""
-
-
 def engine_warm(paths: list[Path], items: list[manifest.Item], workers: int, folder: Path) -> float:
     """Seconds ``batch.grade`` takes on every folder, its fork server already started."""
-    done = subprocess.run([sys.executable, "-c", WARM, str(workers), ",".join(i.id for i in items), *map(str, paths)],
-                          cwd=folder, env=_env(), capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BenchError(f"the engine failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
-    return float(done.stdout.strip().splitlines()[-1])
+    try:
+        seconds, _ = warm_engine.grade_seconds(paths, [i.id for i in items], [(workers, "auto", CANARIES)],
+                                                   cwd=folder)
+    except warm_engine.EngineError as error:
+        raise BenchError(str(error)) from None
+    return seconds[0][0]
 
 
 def engine_cli(paths: list[Path], items: list[manifest.Item], workers: int, folder: Path) -> float:

@@ -1,0 +1,68 @@
+"""The engine timed as a command runs it: in a fresh interpreter whose main module is not a file.
+
+A worker is forked from the fork server by ``multiprocessing``, which runs the parent's main
+module again in every worker when it is a file (as ``__mp_main__``). Timed inside a
+benchmark script, every worker would import that script and what it imports (the manifest,
+the batch grader, httpx...): about 13 ms more per item run, which is not what ``workbook
+grade`` pays (its main module imports almost nothing before the fork server starts). So the
+benchmarks run the engine here, through ``python -c``: no main file to run again.
+
+Shared by benchmarks/throughput.py and benchmarks/service.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Reads {"items", "paths", "legs": [[workers, isolation, canaries], ...], "runs"} on stdin; grades once,
+# untimed, to start the fork server; prints {"seconds": [[run, ...] per leg], "peak_rss_kb": n}.
+_CODE = """
+import json, sys, time
+from pathlib import Path
+from autograder import manifest
+from autograder.grading import batch
+from autograder.sandbox import engine
+from autograder.sandbox.limits import Limits
+plan = json.load(sys.stdin)
+course = manifest.load()
+items = [course.item(i) for i in plan["items"]]
+paths = [Path(p) for p in plan["paths"]]
+batch.grade(paths[:1], items[:1], workers=1, limits=Limits())
+engine.PEAK_RSS_KB.clear()
+seconds = []
+for workers, isolation, canaries in plan["legs"]:
+    runs = []
+    for _ in range(plan["runs"]):
+        start = time.perf_counter()
+        batch.grade(paths, items, workers=workers, limits=Limits(isolation=isolation, canaries=canaries))
+        runs.append(time.perf_counter() - start)
+    seconds.append(runs)
+print(json.dumps({"seconds": seconds, "peak_rss_kb": max(engine.PEAK_RSS_KB, default=0)}))
+"""
+
+
+class EngineError(RuntimeError):
+    """The engine's run failed: the message is its last line of output."""
+
+
+Leg = tuple[int, str, int]  # workers, isolation level, canaries per item run
+
+
+def grade_seconds(paths: list[Path], items: list[str], legs: list[Leg], runs: int = 1,
+                  cwd: Path = ROOT) -> tuple[list[list[float]], int]:
+    """Seconds of each of ``runs`` ``batch.grade`` calls per leg, after an
+    untimed call that starts the fork server; and the peak resident memory of a worker (KiB)."""
+    plan = {"items": items, "paths": [str(p) for p in paths], "legs": legs, "runs": runs}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", _CODE], input=json.dumps(plan), cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise EngineError(f"the engine failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer["seconds"], answer["peak_rss_kb"]

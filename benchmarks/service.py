@@ -144,11 +144,10 @@ def check_limits(args: argparse.Namespace, items: list[manifest.Item]) -> str:
 def engine_warm(paths: list[Path], items: list[manifest.Item], workers: int, folder: Path) -> float:
     """Seconds ``batch.grade`` takes on every folder, its fork server already started."""
     try:
-        seconds, _ = warm_engine.grade_seconds(paths, [i.id for i in items], [(workers, "auto", CANARIES)],
-                                                   cwd=folder)
+        timings = warm_engine.grade_seconds(paths, [i.id for i in items], [(workers, "auto", CANARIES)], cwd=folder)
     except warm_engine.EngineError as error:
         raise BenchError(str(error)) from None
-    return seconds[0][0]
+    return timings.seconds[0][0]
 
 
 def engine_cli(paths: list[Path], items: list[manifest.Item], workers: int, folder: Path) -> float:

@@ -16,34 +16,56 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # Reads {"items", "paths", "legs": [[workers, isolation, canaries], ...], "runs"} on stdin; grades once,
-# untimed, to start the fork server; prints {"seconds": [[run, ...] per leg], "peak_rss_kb": n}.
+# untimed, to start the fork server; prints {"seconds": [[run, ...] per leg], "tests": [[run, ...] per
+# leg], "peak_rss_kb": n}. "tests" is the time the real tests took where they ran: from each test's
+# start event to its result (its setup, call and teardown in the worker), canaries left out.
 _CODE = """
 import json, sys, time
 from pathlib import Path
 from autograder import manifest
 from autograder.grading import batch
-from autograder.sandbox import engine
+from autograder.paths import suite_file
+from autograder.sandbox import channel, engine
 from autograder.sandbox.limits import Limits
 plan = json.load(sys.stdin)
 course = manifest.load()
 items = [course.item(i) for i in plan["items"]]
 paths = [Path(p) for p in plan["paths"]]
+real = set()
+for item in items:
+    real |= engine._test_names(suite_file(item.id, "hidden"))
+started, spent = {}, [0.0]
+read = channel.Reader.next
+def timed(reader, deadline):
+    frame = read(reader, deadline)
+    kind, name = (frame or {}).get("event"), (frame or {}).get("name")
+    if kind == "start":
+        started[id(reader)] = (name, time.perf_counter())
+    elif kind == "result" and id(reader) in started:
+        began, at = started.pop(id(reader))
+        spent[0] += time.perf_counter() - at if began in real else 0.0
+    return frame
+channel.Reader.next = timed
 batch.grade(paths[:1], items[:1], workers=1, limits=Limits())
 engine.PEAK_RSS_KB.clear()
-seconds = []
+seconds, tests = [], []
 for workers, isolation, canaries in plan["legs"]:
-    runs = []
+    runs, spent_runs = [], []
     for _ in range(plan["runs"]):
+        spent[0] = 0.0
         start = time.perf_counter()
         batch.grade(paths, items, workers=workers, limits=Limits(isolation=isolation, canaries=canaries))
         runs.append(time.perf_counter() - start)
+        spent_runs.append(spent[0])
     seconds.append(runs)
-print(json.dumps({"seconds": seconds, "peak_rss_kb": max(engine.PEAK_RSS_KB, default=0)}))
+    tests.append(spent_runs)
+print(json.dumps({"seconds": seconds, "tests": tests, "peak_rss_kb": max(engine.PEAK_RSS_KB, default=0)}))
 """
 
 
@@ -54,15 +76,23 @@ class EngineError(RuntimeError):
 Leg = tuple[int, str, int]  # workers, isolation level, canaries per item run
 
 
+@dataclass(frozen=True)
+class Timings:
+    """Per leg, the seconds of each run, and the seconds its real tests took in the workers."""
+
+    seconds: list[list[float]]
+    tests: list[list[float]]
+    peak_rss_kb: int
+
+
 def grade_seconds(paths: list[Path], items: list[str], legs: list[Leg], runs: int = 1,
-                  cwd: Path = ROOT) -> tuple[list[list[float]], int]:
-    """Seconds of each of ``runs`` ``batch.grade`` calls per leg, after an
-    untimed call that starts the fork server; and the peak resident memory of a worker (KiB)."""
+                  cwd: Path = ROOT) -> Timings:
+    """Each of ``runs`` ``batch.grade`` calls per leg, timed after an untimed call that starts
+    the fork server; and the peak resident memory of a worker (KiB)."""
     plan = {"items": items, "paths": [str(p) for p in paths], "legs": legs, "runs": runs}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", _CODE], input=json.dumps(plan), cwd=cwd, env=env,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise EngineError(f"the engine failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
-    return answer["seconds"], answer["peak_rss_kb"]
+    return Timings(**json.loads(done.stdout.strip().splitlines()[-1]))

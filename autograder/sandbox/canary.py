@@ -137,8 +137,8 @@ def _around_model(name: str, template: pytest.Function, check: str) -> tuple[ast
     body = definition.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []
-    last = definition.end_lineno or first
-    finally_ = ast.parse("\n" * (last - 1) + check).body
+    last = definition.end_lineno or first  # the check's lines follow the model's, as in the source below
+    finally_ = ast.parse("\n" * last + check).body
     definition.body = [*docstring, ast.Try(body=body[len(docstring):] or [ast.Pass()], handlers=[], orelse=[],
                                            finalbody=finally_)]
     ast.fix_missing_locations(tree)

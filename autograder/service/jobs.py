@@ -24,6 +24,7 @@ sweeper grades every row still queued.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -58,8 +59,13 @@ def run_engine(item: Item, content: bytes, settings: Settings) -> ItemResult:
         return engine.grade_item(item, path, "hidden", settings.limits)
 
 
-async def grade(db: Database, settings: Settings, submission_id: int) -> bool:
-    """Grade one submission; False when there was nothing to do (graded already, or gone)."""
+async def grade(db: Database, settings: Settings, submission_id: int,
+                engine_slots: asyncio.Semaphore | None = None) -> bool:
+    """Grade one submission; False when there was nothing to do (graded already, or gone).
+
+    ``engine_slots`` bounds the engine runs alone: the reads and writes around them go on
+    while other submissions are graded, so a grading slot never waits for the store.
+    """
     async with db.session() as session:
         sub = await session.get(Submission, submission_id)
         if sub is None or sub.status != "queued":
@@ -71,7 +77,8 @@ async def grade(db: Database, settings: Settings, submission_id: int) -> bool:
     if found is not None:
         result = ItemResult.from_json(json.loads(found.result))
     else:
-        result = await anyio.to_thread.run_sync(run_engine, item, content, settings)
+        async with engine_slots or contextlib.nullcontext():
+            result = await anyio.to_thread.run_sync(run_engine, item, content, settings)
         async with db.session() as session:
             await session.execute(_keep(db, key, result))
             await session.commit()
@@ -125,8 +132,8 @@ class Queue(Protocol):
 
 
 class LocalQueue:
-    """Grades in this process: at most ``Settings.workers`` items at once, each in a worker
-    process of the engine; a submission already waiting or grading is not taken twice."""
+    """Grades in this process: at most ``Settings.workers`` engine runs at once, each in a
+    worker process of the engine; a submission already waiting or grading is not taken twice."""
 
     def __init__(self, db: Database, settings: Settings, notify: Callable[[], None] = lambda: None) -> None:
         self.db, self.settings, self.notify = db, settings, notify
@@ -140,9 +147,8 @@ class LocalQueue:
 
     async def _run(self, submission_id: int) -> None:
         try:
-            async with self._slots:
-                if await grade(self.db, self.settings, submission_id):
-                    self.notify()
+            if await grade(self.db, self.settings, submission_id, self._slots):
+                self.notify()
         except Exception:
             log.exception("grading submission %s failed; the sweeper will queue it again", submission_id)
         finally:

@@ -105,3 +105,51 @@ def test_a_lost_job_requeued_by_the_sweeper_is_graded_once(tmp_path):
     late, row = scenario(tmp_path, play, requeue_after=60)
     assert late is False
     assert (row.status, row.writes, row.score, row.dispatches) == ("graded", 1, 10, 2)
+
+
+def test_the_local_queue_bounds_engine_runs_not_the_store_work_around_them(tmp_path, monkeypatch):
+    """Five submissions, two slots. While the first two engines are held running, every job
+    has already read its submission from the store (the slots bound engine runs only, so
+    no slot waits for the store); never more than two engines run at once."""
+    lock, running, peak = threading.Lock(), [0], [0]
+    release = threading.Event()
+    opened = []
+    session = jobs.Database.session
+
+    def counted(self):
+        opened.append(running[0])
+        return session(self)
+
+    def engine(item, content, settings):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        release.wait(60)
+        with lock:
+            running[0] -= 1
+        return jobs.ItemResult(item.id, 0, 10, "graded", "")
+
+    monkeypatch.setattr(jobs, "run_engine", engine)
+    monkeypatch.setattr(jobs.Database, "session", counted)
+
+    async def play(db, settings):
+        ids = [await add_submission(db, settings, await add_student(db, f"s{n}"), ITEM, stub() + f"# {n}\n".encode())
+               for n in range(5)]
+        opened.clear()
+        queue = jobs.LocalQueue(db, settings)
+        for sid in ids:
+            await queue.send(sid)
+        for _ in range(3000):  # until both engines run and every job has read, or 30 s
+            if running[0] == 2 and len(opened) >= 5:
+                break
+            await asyncio.sleep(0.01)
+        while_held = (running[0], len(opened))
+        release.set()
+        await queue.idle()
+        return while_held, await rows(db)
+
+    (engines, reads), found = scenario(tmp_path, play, workers=2)
+    release.set()
+    assert (engines, reads) == (2, 5)
+    assert peak[0] == 2
+    assert [(r.status, r.writes) for r in found.values()] == [("graded", 1)] * 5

@@ -456,6 +456,7 @@ def _start(spec: worker.WorkerSpec) -> tuple[Any, Any, Any]:
         receiver, sender = ctx.Pipe(duplex=False)
         process = ctx.Process(target=worker.run, args=(sender, spec), daemon=True)
         try:
+            warm.start()  # a (re)start sees this package first, never the folder it runs in
             process.start()
         except (ConnectionError, FileNotFoundError, EOFError):
             receiver.close()

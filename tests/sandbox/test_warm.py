@@ -63,3 +63,34 @@ def test_the_entry_module_imports_nothing_a_worker_would_pay_for():
     """)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['autograder', 'autograder.__main__']"
+
+
+def test_the_fork_server_imports_the_graders_own_package_whatever_folder_it_starts_in(tmp_path):
+    """On Python 3.11 the fork server starts with ``python -c`` and does not take its
+    parent's ``sys.path``: the folder the command runs in comes first, so a folder holding
+    another ``autograder`` (a second checkout; a submission folder named so) had the server
+    import that one's ``preload``, unsandboxed, and every worker crash. The decoy here
+    leaves a mark if it is ever imported."""
+    decoy = tmp_path / "autograder"
+    decoy.mkdir()
+    mark = tmp_path / "decoy-imported"
+    (decoy / "__init__.py").write_text(f"open({str(mark)!r}, 'w').close()\n", encoding="utf-8")
+    (decoy / "preload.py").write_text("", encoding="utf-8")
+    script = tmp_path / "bin" / "grade.py"  # a script elsewhere, as the `workbook` command is
+    script.parent.mkdir()
+    script.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pathlib import Path
+        from autograder import manifest
+        from autograder.sandbox import engine, warm
+        if __name__ == "__main__":  # each worker runs this script again, as __mp_main__
+            warm.start()
+            item = manifest.load().item("async01_why_async")
+            result = engine.grade_item(item, Path({str(ROOT / "solutions" / "async01_why_async.py")!r}))
+            print(result.status, result.score)
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["graded", "10.0"]
+    assert not mark.exists()

@@ -144,7 +144,8 @@ def check_limits(args: argparse.Namespace, items: list[manifest.Item]) -> str:
 def engine_warm(paths: list[Path], items: list[manifest.Item], workers: int, folder: Path) -> float:
     """Seconds ``batch.grade`` takes on every folder, its fork server already started."""
     try:
-        timings = warm_engine.grade_seconds(paths, [i.id for i in items], [(workers, "auto", CANARIES)], cwd=folder)
+        legs = [(workers, "auto", CANARIES, True)]
+        timings = warm_engine.grade_seconds(paths, [i.id for i in items], legs, cwd=folder)
     except warm_engine.EngineError as error:
         raise BenchError(str(error)) from None
     return timings.seconds[0][0]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Reads {"items", "paths", "legs": [[workers, isolation, canaries], ...], "runs"} on stdin; grades once,
+# Reads {"items", "paths", "legs": [[workers, isolation, canaries, suite servers], ...], "runs"} on stdin; grades once,
 # untimed, to start the fork server; prints {"seconds": [[run, ...] per leg], "tests": [[run, ...] per
 # leg], "peak_rss_kb": n}. "tests" is the time the real tests took where they ran: from each test's
 # start event to its result (its setup, call and teardown in the worker), canaries left out.
@@ -55,7 +55,8 @@ channel.Reader.next = timed
 batch.grade(paths[:1], items[:1], workers=1, limits=Limits())
 engine.PEAK_RSS_KB.clear()
 seconds, tests = [], []
-for workers, isolation, canaries in plan["legs"]:
+for workers, isolation, canaries, servers in plan["legs"]:
+    engine.SERVERS.enabled = servers
     runs, spent_runs = [], []
     for _ in range(plan["runs"]):
         spent[0] = 0.0
@@ -73,7 +74,7 @@ class EngineError(RuntimeError):
     """The engine's run failed: the message is its last line of output."""
 
 
-Leg = tuple[int, str, int]  # workers, isolation level, canaries per item run
+Leg = tuple[int, str, int, bool]  # workers, isolation level, canaries per item run, suite servers on
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 from autograder.manifest import Item
 from autograder.paths import PACKAGE, ROOT, SOLUTIONS, SUITES, suite_file
 from autograder.results import ItemResult, ItemStatus, TestResult
-from autograder.sandbox import canary, channel, confine, protocol, warm, worker, workspace
+from autograder.sandbox import canary, channel, confine, protocol, suite_server, warm, worker, workspace
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.protocol import Ended
 
@@ -47,6 +47,9 @@ from autograder.sandbox.protocol import Ended
 PEAK_RSS_KB: collections.deque[int] = collections.deque(maxlen=10_000)
 
 DEFAULT_LIMITS = Limits()  # frozen: one for every call that names none
+# The suite servers of this process (see autograder.sandbox.suite_server): a worker whose suite
+# has one starts collected, and one whose suite has none is forked from the fork server.
+SERVERS = suite_server.Servers()
 IMPORT_FAILURES: dict[Ended, ItemStatus] = {Ended.IMPORT_ERROR: "import_error", Ended.CRASHED: "crashed",
                                              Ended.IMPORT_TIMEOUT: "timeout"}
 
@@ -450,8 +453,18 @@ class _Watch:
 
 
 def _start(spec: worker.WorkerSpec) -> tuple[Any, Any, Any]:
-    """Fork a worker; if the fork server is gone (killed, or stopped by a worker), start a new one."""
+    """Start a worker: from its suite's server if it has one, else forked from the fork server.
+
+    If the fork server is gone (killed, or stopped by a worker), a new one is started.
+    """
     ctx = _context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    job = SERVERS.start(ctx, spec, sender)
+    if job is not None:
+        sender.close()
+        return receiver, sender, job
+    receiver.close()
+    sender.close()
     for attempt in range(3):
         receiver, sender = ctx.Pipe(duplex=False)
         process = ctx.Process(target=worker.run, args=(sender, spec), daemon=True)
@@ -472,6 +485,9 @@ def _start(spec: worker.WorkerSpec) -> tuple[Any, Any, Any]:
 
 def _stop(process: Any) -> None:
     """End the worker and everything it started (it leads its own process group)."""
+    if isinstance(process, suite_server.Job):
+        process.stop()
+        return
     if process.pid is not None:
         try:
             os.killpg(process.pid, signal.SIGKILL)

@@ -65,6 +65,7 @@ class Reporter:
         self.suite_modules: tuple[Any, ...] = ()
         self.outcomes: dict[str, dict[str, Any]] = {}
         self.snapshot: integrity.Snapshot | None = None
+        self.shared: integrity.Snapshot | None = None  # integrity.shared(), if taken before the fork
         self.plugin_manager: Any = None
 
     def _send(self, event: protocol.Event) -> None:
@@ -109,7 +110,7 @@ class Reporter:
         self.snapshot = integrity.snapshot(
             self.suite_modules, instances=[("the reporter", self, frozenset({"snapshot"}))],
             closures=[("the reporter's channel", self.emit), *([("the guard", hook)] if hook else [])],
-            plugin_manager=self.plugin_manager)
+            plugin_manager=self.plugin_manager, base=self.shared)
         integrity.install(self._check)
         try:
             loader.load(self.student_file, self.item_id)

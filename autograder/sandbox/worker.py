@@ -15,9 +15,11 @@ import resource
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from autograder.sandbox import confine, protocol
 from autograder.sandbox.limits import ResourceLimits
@@ -44,65 +46,23 @@ class WorkerSpec:
 
 
 def run(conn: Connection, spec: WorkerSpec) -> None:
-    """Worker entry point. Never returns: the process ends with ``os._exit``."""
+    """Worker entry point: one whole pytest session. Never returns: the process ends with ``os._exit``.
+
+    Forked by the fork server when no suite server serves this suite (see
+    :mod:`autograder.sandbox.suite_server`, which forks a worker that has collected already).
+    """
     emit = protocol.sender(conn.send_bytes)  # bound now: replacing Connection.send_bytes later changes nothing
     exit_now = os._exit
-
     try:
-        # Already imported by the fork server (autograder.preload): these cost nothing here,
-        # and the grader, which imports this module for its dataclasses, never pays for them.
-        import pytest
+        import pytest  # already imported by the fork server (autograder.preload): costs nothing here
 
-        from autograder.sandbox import screen
-        from autograder.sandbox.plugin import Reporter
-
-        os.setpgrp()  # the grader kills the whole group: no child of the student's survives
-        _close_inherited(conn.fileno())
-        student_file = Path(spec.student_file)
-        _limit(spec.resources)  # first: once the sandbox is on, no limit can be changed
-        applied = None
-        if spec.policy is not None:
-            # Before anything else runs: every layer is inherited by all that follows.
-            try:
-                applied = confine.enter(spec.policy)
-            except confine.SandboxError as exc:
-                emit(protocol.SandboxFailed(str(exc)).frame())
-                return
-            emit(protocol.Sandboxed(**applied.record()).frame())
-        # The static screen runs here, sandboxed and under the import's time limit: a file
-        # made to be slow to screen costs its own item, never the grader.
-        emit(protocol.Screened(tuple(str(f) for f in screen.screen_file(student_file))).frame())
-        job = student_file.parent
-        private_tmp = job / "tmp"
-        private_tmp.mkdir(exist_ok=True)
-        ini = job / "pytest.ini"
-        ini.write_text("[pytest]\n", encoding="utf-8")
-        sys.dont_write_bytecode = True
-        _capture_output(spec.resources.output_bytes)
-        # No plugin from the environment's entry points (nbval, coverage, anyio...): the
-        # suites need none, scanning every installed package for them cost each worker,
-        # and the student's process gets no code the grader did not choose.
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        os.environ["TMPDIR"] = str(private_tmp)
-        tempfile.tempdir = str(private_tmp)
-        os.chdir(job)
-        sys.path.insert(0, str(job))
-        suites = Path(spec.suite).parent.parent
-
-        def seal() -> None:
-            if applied is not None and spec.policy is not None:
-                confine.seal(spec.policy, applied)
-
-        reporter = Reporter(emit, student_file, spec.item_id, frozenset(spec.skip), spec.canaries,
-                            protected=tuple(Path(p) for p in spec.protected), writable=(job,), seal=seal)
-        pytest.main([spec.suite, f"--student={student_file}", f"--basetemp={private_tmp / 'pytest'}",
-                     "-c", str(ini), f"--rootdir={suites}", f"--confcutdir={suites}", *PYTEST_ARGS],
-                    plugins=[reporter])
+        job = prepare((conn.fileno(),), spec, emit)
+        if job is not None:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+            pytest.main([spec.suite, *session_args(Path(spec.suite), job.student_file, job.ini, job.basetemp)],
+                        plugins=[job.reporter])
     except BaseException as exc:  # noqa: BLE001 - report, never hang the grader
-        try:
-            emit(protocol.WorkerFailed(f"{type(exc).__name__}: {exc}").frame())
-        except BaseException:  # noqa: BLE001
-            pass
+        failed(emit, exc)
     finally:
         try:
             conn.close()
@@ -110,14 +70,102 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
             exit_now(0)
 
 
-def _close_inherited(keep: int) -> None:
-    """Close every descriptor but stdio and the results pipe.
+def failed(emit: Callable[[protocol.Frame], None], exc: BaseException) -> None:
+    """Report what stopped the worker, if the channel still takes it."""
+    try:
+        emit(protocol.WorkerFailed(f"{type(exc).__name__}: {exc}").frame())
+    except BaseException:  # noqa: BLE001
+        pass
+
+
+def session_args(suite: Path, student_file: Path | None, ini: Path, basetemp: Path) -> list[str]:
+    """pytest's arguments for a grading session (the suite's path comes before them).
+
+    No plugin from the environment's entry points (nbval, coverage, anyio...: the caller sets
+    ``PYTEST_DISABLE_PLUGIN_AUTOLOAD``): the suites need none, scanning every installed
+    package for them cost each worker, and the student's process gets no code the grader
+    did not choose.
+    """
+    suites = suite.parent.parent
+    student = [f"--student={student_file}"] if student_file is not None else []
+    return [*student, f"--basetemp={basetemp}", "-c", str(ini), f"--rootdir={suites}", f"--confcutdir={suites}",
+            *PYTEST_ARGS]
+
+
+@dataclass
+class Job:
+    """One item run's worker, once it is sandboxed and screened: what its pytest session needs."""
+
+    student_file: Path
+    private_tmp: Path
+    ini: Path
+    reporter: Any
+
+    @property
+    def basetemp(self) -> Path:
+        return self.private_tmp / "pytest"
+
+
+def prepare(keep: tuple[int, ...], spec: WorkerSpec, emit: Callable[[protocol.Frame], None]) -> Job | None:
+    """Everything a worker does before its tests, in this order; None if it may not go on.
+
+    Its own process group, no inherited descriptor but ``keep`` (the results pipe first), the
+    kernel limits, the sandbox, the static screen, then the job folder as working folder,
+    temporary folder and first import path, and the output captured. The reporter it
+    returns is the pytest plugin that reports every test through ``emit``.
+    """
+    from autograder.sandbox import screen  # imported by the fork server: costs nothing here
+    from autograder.sandbox.plugin import Reporter
+
+    os.setpgrp()  # the grader kills the whole group: no child of the student's survives
+    _close_inherited(*keep)
+    student_file = Path(spec.student_file)
+    _limit(spec.resources)  # first: once the sandbox is on, no limit can be changed
+    applied = None
+    if spec.policy is not None:
+        # Before anything else runs: every layer is inherited by all that follows.
+        try:
+            applied = confine.enter(spec.policy)
+        except confine.SandboxError as exc:
+            emit(protocol.SandboxFailed(str(exc)).frame())
+            return None
+        emit(protocol.Sandboxed(**applied.record()).frame())
+    # The static screen runs here, sandboxed and under the import's time limit: a file
+    # made to be slow to screen costs its own item, never the grader.
+    emit(protocol.Screened(tuple(str(f) for f in screen.screen_file(student_file))).frame())
+    job = student_file.parent
+    private_tmp = job / "tmp"
+    private_tmp.mkdir(exist_ok=True)
+    ini = job / "pytest.ini"
+    ini.write_text("[pytest]\n", encoding="utf-8")
+    sys.dont_write_bytecode = True
+    _capture_output(spec.resources.output_bytes)
+    os.environ["TMPDIR"] = str(private_tmp)
+    tempfile.tempdir = str(private_tmp)
+    os.chdir(job)
+    sys.path.insert(0, str(job))
+
+    def seal() -> None:
+        if applied is not None and spec.policy is not None:
+            confine.seal(spec.policy, applied)
+
+    reporter = Reporter(emit, student_file, spec.item_id, frozenset(spec.skip), spec.canaries,
+                        protected=tuple(Path(p) for p in spec.protected), writable=(job,), seal=seal)
+    return Job(student_file, private_tmp, ini, reporter)
+
+
+def _close_inherited(*keep: int) -> None:
+    """Close every descriptor but stdio and ``keep`` (the results pipe, and what else the caller names).
 
     A forked worker inherits the fork server's pipes; student code that wrote into
     them could stop the fork server, and with it every other student's grading.
     """
-    os.closerange(3, keep)
-    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    start = 3
+    for fd in sorted(set(keep)):
+        if fd >= start:
+            os.closerange(start, fd)
+            start = fd + 1
+    os.closerange(start, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
 def _limit(limits: ResourceLimits) -> None:

@@ -21,17 +21,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Reads {"items", "paths", "legs": [[workers, isolation, canaries, suite servers], ...], "runs"} on stdin; grades once,
-# untimed, to start the fork server; prints {"seconds": [[run, ...] per leg], "tests": [[run, ...] per
-# leg], "peak_rss_kb": n}. "tests" is the time the real tests took where they ran: from each test's
-# start event to its result (its setup, call and teardown in the worker), canaries left out.
+# Reads {"items", "paths", "legs": [[workers, isolation, canaries, suite servers], ...], "runs"} on stdin;
+# grades once, untimed, to start the fork server (each timed run starts its own suite servers); prints
+# {"seconds": [[run, ...] per leg], "tests": [[run, ...] per leg], "canaries": [[run, ...] per leg],
+# "peak_rss_kb": n}. "tests" is the time the real tests took
+# where they ran: from each test's start event to its result (its setup, call and teardown in the
+# worker); "canaries" the same for the canaries.
 _CODE = """
 import json, sys, time
 from pathlib import Path
 from autograder import manifest
 from autograder.grading import batch
 from autograder.paths import suite_file
-from autograder.sandbox import channel, engine
+from autograder.sandbox import channel, engine, suite_server
 from autograder.sandbox.limits import Limits
 plan = json.load(sys.stdin)
 course = manifest.load()
@@ -40,7 +42,7 @@ paths = [Path(p) for p in plan["paths"]]
 real = set()
 for item in items:
     real |= engine._test_names(suite_file(item.id, "hidden"))
-started, spent = {}, [0.0]
+started, spent = {}, [0.0, 0.0]  # the real tests', the canaries'
 read = channel.Reader.next
 def timed(reader, deadline):
     frame = read(reader, deadline)
@@ -49,24 +51,29 @@ def timed(reader, deadline):
         started[id(reader)] = (name, time.perf_counter())
     elif kind == "result" and id(reader) in started:
         began, at = started.pop(id(reader))
-        spent[0] += time.perf_counter() - at if began in real else 0.0
+        spent[0 if began in real else 1] += time.perf_counter() - at
     return frame
 channel.Reader.next = timed
 batch.grade(paths[:1], items[:1], workers=1, limits=Limits())
 engine.PEAK_RSS_KB.clear()
-seconds, tests = [], []
+seconds, tests, canaries = [], [], []
 for workers, isolation, canaries, servers in plan["legs"]:
-    engine.SERVERS.enabled = servers
-    runs, spent_runs = [], []
+    runs, spent_runs, canary_runs = [], [], []
     for _ in range(plan["runs"]):
-        spent[0] = 0.0
+        engine.SERVERS.close()  # each run starts its suite servers, as a `workbook grade` does
+        engine.SERVERS = suite_server.Servers()
+        engine.SERVERS.enabled = servers
+        spent[:] = [0.0, 0.0]
         start = time.perf_counter()
         batch.grade(paths, items, workers=workers, limits=Limits(isolation=isolation, canaries=canaries))
         runs.append(time.perf_counter() - start)
         spent_runs.append(spent[0])
+        canary_runs.append(spent[1])
     seconds.append(runs)
     tests.append(spent_runs)
-print(json.dumps({"seconds": seconds, "tests": tests, "peak_rss_kb": max(engine.PEAK_RSS_KB, default=0)}))
+    canaries.append(canary_runs)
+print(json.dumps({"seconds": seconds, "tests": tests, "canaries": canaries,
+                  "peak_rss_kb": max(engine.PEAK_RSS_KB, default=0)}))
 """
 
 
@@ -79,10 +86,11 @@ Leg = tuple[int, str, int, bool]  # workers, isolation level, canaries per item 
 
 @dataclass(frozen=True)
 class Timings:
-    """Per leg, the seconds of each run, and the seconds its real tests took in the workers."""
+    """Per leg, the seconds of each run, and the seconds its real tests and its canaries took in the workers."""
 
     seconds: list[list[float]]
     tests: list[list[float]]
+    canaries: list[list[float]]
     peak_rss_kb: int
 
 

@@ -56,7 +56,7 @@ def timed(reader, deadline):
 channel.Reader.next = timed
 batch.grade(paths[:1], items[:1], workers=1, limits=Limits())
 engine.PEAK_RSS_KB.clear()
-seconds, tests, canaries = [], [], []
+seconds, tests, canary_seconds = [], [], []
 for workers, isolation, canaries, servers in plan["legs"]:
     runs, spent_runs, canary_runs = [], [], []
     for _ in range(plan["runs"]):
@@ -71,8 +71,8 @@ for workers, isolation, canaries, servers in plan["legs"]:
         canary_runs.append(spent[1])
     seconds.append(runs)
     tests.append(spent_runs)
-    canaries.append(canary_runs)
-print(json.dumps({"seconds": seconds, "tests": tests, "canaries": canaries,
+    canary_seconds.append(canary_runs)
+print(json.dumps({"seconds": seconds, "tests": tests, "canaries": canary_seconds,
                   "peak_rss_kb": max(engine.PEAK_RSS_KB, default=0)}))
 """
 

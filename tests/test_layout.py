@@ -33,6 +33,8 @@ ACROSS: dict[str, str] = {
     "tests/test_min_versions.py": "the CI script .ci/min_versions.py, which is not part of the package",
     "tests/sandbox/test_hostile.py": "the hostile corpus graded in one batch: engine, sandbox, guard, screen, "
                                      "gradebook and store together",
+    "tests/sandbox/test_suite_server_hostile.py": "the red team's attacks on suite servers, one student's worker "
+                                                  "against the next: engine, suite server, sandbox and canaries",
     "tests/outputs/test_report_browser.py": "outputs/report.py's page in a real browser (tests/outputs/"
                                             "test_report.py is that module's mirror)",
     "tests/service/test_pages_browser.py": "service/pages.py's pages driven in a real browser against the whole "

@@ -13,7 +13,8 @@ afresh in every run, from the suite itself:
   it lives in the suite module's globals like the real tests;
 * its **body** uses the suite's own fixtures (the arguments of a real test, chosen at
   random) and asks the student's app for a path the suite itself requests;
-* its **markers** (points, task) are a real test's.
+* its **marks** are its model's (points, task...; a parametrization excepted), kept on
+  the function as a decorator keeps them (``pytestmark``).
 
 What makes it fail for every honest app is a response header, named like the suite's
 words, that must equal the ``id`` of the response object the test holds, a value made
@@ -170,10 +171,10 @@ def mix(items: list[pytest.Item], canaries: tuple[str, ...], template: pytest.It
     for name in canaries:
         model = rng.choice(models)
         function = build(name, model, rng)
+        # Its marks where a decorated test keeps its own: on the function, in a list of its
+        # own (a function without ``pytestmark`` among decorated ones was a canary).
+        function.pytestmark = [mark for mark in getattr(model.obj, "pytestmark", []) if mark.name != "parametrize"]
         _place(module, name, function, rng)
         item = pytest.Function.from_parent(model.parent, name=name, callobj=function)
-        for marker in (model.get_closest_marker("points"), model.get_closest_marker("task")):
-            if marker is not None:
-                item.add_marker(getattr(pytest.mark, marker.name)(*marker.args, **marker.kwargs))
         mixed.insert(rng.randrange(len(mixed) + 1), item)
     return mixed

@@ -20,7 +20,8 @@ inherited by every thread it starts:
   tests, other students' copies, the gradebook, the export paths) cannot be opened. ABI
   6 also scopes signals and abstract Unix sockets to the worker itself.
 * **seccomp** (libseccomp through ``pyseccomp``): no new process by any path (execve,
-  fork, vfork, a non-thread clone, clone3), no signal to another process, no ptrace,
+  fork, vfork, a non-thread clone, clone3), no signal to another process, no ptrace, no
+  leaving its process group, no change to another process's priority or CPUs,
   no namespace, mount, BPF, io_uring or keyring calls, no raised resource limits.
 
 Why Landlock and not bubblewrap: bubblewrap starts a fresh process (``execve``), which
@@ -449,6 +450,15 @@ def _seccomp(unix_sockets: bool) -> None:
     rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # its flags sit behind a pointer: glibc falls back to clone
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
         rules.add_rule(deny, name, sc.Arg(0, sc.NE, pid))
+    # The worker's process group is what the grader kills: leaving it (for its server's, whose
+    # session it shares) would let it outlive its item. The worker made its group before this.
+    rules.add_rule(deny, "setpgid")
+    # No other process's scheduling (its suite server's, inherited by every later worker).
+    # Only 0, the caller, is allowed: libseccomp takes one comparison per argument in a rule.
+    for name in ("sched_setaffinity", "sched_setscheduler", "sched_setparam", "sched_setattr"):
+        rules.add_rule(deny, name, sc.Arg(0, sc.NE, 0))
+    for name in ("setpriority", "ioprio_set"):  # (which, who, ...)
+        rules.add_rule(deny, name, sc.Arg(1, sc.NE, 0))
     rules.add_rule(deny, "prlimit64", sc.Arg(2, sc.NE, 0))  # reading a limit passes no new one
     rules.add_rule(deny, "ioctl", sc.Arg(1, sc.EQ, 0x5412))  # TIOCSTI: typing into a terminal
     if not unix_sockets:

@@ -7,6 +7,8 @@ bound in:
 * pytest's and pluggy's runner modules, and the classes defined in them;
 * the grader's own modules loaded in the worker (the reporter, the kit, the loader...);
 * the hidden suite's module globals (``sys.modules[...]`` gives the student a way in);
+* each collected test's function, class, session and config (``item.obj`` replaced by a
+  no-op passes the test unrun), and no method of its own shadowing its class's;
 * the test client and the HTTP classes a response passes through (``TestClient``,
   Starlette's transport, ``httpx.Client``, ``Response``, ``Request``, ``Headers``);
 * ``json`` and the builtins;
@@ -96,6 +98,11 @@ WATCHED_CLASSES: tuple[tuple[str, str], ...] = (
     ("httpx", "Request"),
     ("httpx", "Headers"),
 )
+# What each collected test (a pytest item) must keep: its function and the objects its hooks
+# and fixtures are found through. Replacing ``item.obj`` by a no-op passes a test unrun.
+ITEM_ATTRIBUTES: tuple[str, ...] = ("_obj", "session", "config", "parent", "_fixtureinfo", "path")
+# Methods an item must not get an instance attribute of its own for (shadowing its class's).
+ITEM_METHODS: tuple[str, ...] = ("runtest", "setup", "teardown", "repr_failure", "reportinfo", "_getobj")
 Checker = Callable[[], None]
 _MISSING = object()
 
@@ -191,6 +198,29 @@ class _Cells:
             return default
 
 
+class _Type:
+    """An object's class seen as a namespace of one key (``__class__`` is writable)."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return type(self.obj)
+
+
+def _record_items(taken: Snapshot, items: Iterable[Any]) -> None:
+    for item in items:
+        getattr(item, "obj", None)  # pytest binds the function on first use: bound now, before any check
+        namespace = vars(item)
+        label = f"the test {getattr(item, 'name', '?')}"
+        taken.entries.append((f"{label} (its class)", _Type(item), "__class__", type(item), None, None))
+        for key in ITEM_ATTRIBUTES:
+            value = namespace.get(key, _MISSING)
+            taken.entries.append((f"{label}.{key}", namespace, key, value, *_code_of(value)))
+        for key in ITEM_METHODS:
+            taken.entries.append((f"{label}.{key}", namespace, key, _MISSING, None, None))
+
+
 def _hookimpls(manager: Any) -> Callable[[], Any]:
     """Which functions implement each of pytest's hooks (a plugin added or a hook
     implementation's function swapped changes it)."""
@@ -236,13 +266,14 @@ def _record_module(taken: Snapshot, name: str, module: ModuleType) -> None:
 
 def snapshot(suite_modules: Iterable[ModuleType] = (), *, instances: Iterable[tuple[str, Any, frozenset]] = (),
              closures: Iterable[tuple[str, Any]] = (), plugin_manager: Any = None,
-             base: Snapshot | None = None) -> Snapshot:
+             base: Snapshot | None = None, items: Iterable[Any] = ()) -> Snapshot:
     """Every watched binding as it is now.
 
     ``instances`` are (label, object, attribute names that may change) whose attributes
     must keep their identity (the reporter: its ``emit``, its outcomes...);
     ``closures`` are (label, function) whose closure cells must keep their contents;
-    ``plugin_manager``'s hook implementations must stay the same functions. ``base`` is
+    ``plugin_manager``'s hook implementations must stay the same functions; ``items``
+    (pytest's collected tests) must keep their function, class and session. ``base`` is
     :func:`shared` as taken earlier in this process (or before its fork), else taken now.
     """
     taken = Snapshot()
@@ -263,6 +294,7 @@ def snapshot(suite_modules: Iterable[ModuleType] = (), *, instances: Iterable[tu
         taken.computed.append(("pytest's hook implementations", read, read()))
     for module in suite_modules:
         _record_module(taken, module.__name__, module)
+    _record_items(taken, items)
     base = base if base is not None else shared()
     taken.entries += base.entries
     taken.sizes += base.sizes

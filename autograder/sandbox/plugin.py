@@ -110,7 +110,7 @@ class Reporter:
         self.snapshot = integrity.snapshot(
             self.suite_modules, instances=[("the reporter", self, frozenset({"snapshot"}))],
             closures=[("the reporter's channel", self.emit), *([("the guard", hook)] if hook else [])],
-            plugin_manager=self.plugin_manager, base=self.shared)
+            plugin_manager=self.plugin_manager, base=self.shared, items=session.items)
         integrity.install(self._check)
         try:
             loader.load(self.student_file, self.item_id)

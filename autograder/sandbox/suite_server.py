@@ -98,8 +98,9 @@ class _Serve:
             if request == _REAP:
                 pid = _PID.unpack(self.conn.recv_bytes())[0]
                 try:
+                    os.kill(pid, signal.SIGKILL)  # its group was killed; it may have left it
                     os.waitpid(pid, 0)
-                except ChildProcessError:
+                except (ChildProcessError, ProcessLookupError):
                     pass
                 self.conn.send_bytes(_PID.pack(pid))
                 continue
@@ -226,13 +227,15 @@ class Server:
     def fork(self, spec: worker.WorkerSpec, results: Connection) -> int:
         """Start a worker for ``spec`` that reports on ``results``; its pid."""
         with self.lock:
+            if self.retired:  # it timed out or died: never asked again (a late answer would be misread)
+                raise ServerGone("the suite server was retired")
             try:
                 self.conn.send_bytes(_RUN)
                 self.conn.send_bytes(pickle.dumps(spec))
                 reduction.send_handle(self.conn, results.fileno(), self.process.pid)
                 pid = self._reply()
             except (EOFError, OSError, struct.error) as exc:
-                self.retired = True
+                self._fail()
                 raise ServerGone(str(exc)) from None
             self.running += 1
             self.served += 1
@@ -242,14 +245,22 @@ class Server:
         """Wait (in the server) until the worker ``pid``, killed already, is gone."""
         with self.lock:
             self.running -= 1
-            try:
-                self.conn.send_bytes(_REAP)
-                self.conn.send_bytes(_PID.pack(pid))
-                self._reply()
-            except (EOFError, OSError, struct.error):
-                self.retired = True  # its workers were killed; the server is not asked again
+            if not self.retired:
+                try:
+                    self.conn.send_bytes(_REAP)
+                    self.conn.send_bytes(_PID.pack(pid))
+                    if self._reply() != pid:
+                        raise OSError("the suite server answered for another worker")
+                except (EOFError, OSError, struct.error):
+                    self._fail()
             if self.retired and self.running == 0:
                 self.close()
+
+    def _fail(self) -> None:
+        """It did not answer as it must: no job goes to it again, and it is killed now (its
+        workers are killed by their graders; a reparented one is killed by its own pid)."""
+        self.retired = True
+        self.process.kill()
 
     def _reply(self) -> int:
         """The server's answer, a pid; a server that does not answer in time is done with."""
@@ -268,17 +279,34 @@ class Server:
 
 
 class Job:
-    """A worker a suite server forked: what the engine kills and the server reaps."""
+    """A worker a suite server forked: what the engine kills and the server reaps.
+
+    The worker is held by a pidfd, taken while the server has not reaped it (it reaps
+    only when asked), so that the kill can never reach another process that took the
+    number later: one whose server died, say, and whose worker was reparented and reaped.
+    """
 
     def __init__(self, server: Server, pid: int) -> None:
         self.server = server
         self.pid = pid
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)
+        except OSError:  # gone already, and reaped by another than its server (which died)
+            self.pidfd = None
 
     def stop(self) -> None:
+        """Kill its process group, and the worker itself (it may have left the group)."""
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            finally:
+                os.close(self.pidfd)
         self.server.reap(self.pid)
 
 

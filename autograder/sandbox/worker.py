@@ -59,8 +59,12 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
         job = prepare((conn.fileno(),), spec, emit)
         if job is not None:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-            pytest.main([spec.suite, *session_args(Path(spec.suite), job.student_file, job.ini, job.basetemp)],
-                        plugins=[job.reporter])
+            args = [spec.suite, *session_args(Path(spec.suite), job.student_file, job.ini, job.basetemp)]
+            # The spec names the canaries: nothing below the student's code on the stack may
+            # hold it (this frame, or the Process object that carried it over the fork).
+            del spec
+            _forget_arguments()
+            pytest.main(args, plugins=[job.reporter])
     except BaseException as exc:  # noqa: BLE001 - report, never hang the grader
         failed(emit, exc)
     finally:
@@ -68,6 +72,14 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
             conn.close()
         finally:
             exit_now(0)
+
+
+def _forget_arguments() -> None:
+    """Drop the arguments this process was started with from its ``Process`` object."""
+    import multiprocessing
+
+    process = multiprocessing.current_process()
+    process._args, process._kwargs = (), {}  # type: ignore[attr-defined]
 
 
 def failed(emit: Callable[[protocol.Frame], None], exc: BaseException) -> None:

@@ -13,8 +13,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from autograder.paths import SOLUTIONS
 from autograder.sandbox import channel, engine, suite_server, worker
 from autograder.sandbox.limits import Limits
@@ -52,14 +50,6 @@ def test_logs(tmp_path):
     assert False, f"logged={logged or 'nowhere'} {VERSION}"
 '''
 
-
-@pytest.fixture
-def servers(monkeypatch):
-    """A pool of this test's own, closed at its end (the tests below kill and retire servers)."""
-    pool = suite_server.Servers()
-    monkeypatch.setattr(engine, "SERVERS", pool)
-    yield pool
-    pool.close()
 
 
 def _suite(tmp_path: Path, version: str = "1", conftest: str = 'pytest_plugins = ("autograder.kit.fixtures",)\n',

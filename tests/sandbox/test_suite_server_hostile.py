@@ -27,8 +27,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.sandbox import engine, suite_server
 from autograder.sandbox.limits import Limits
@@ -42,14 +40,6 @@ HANDLER = "async def dashboard(user_id: int = 1) -> dict:\n"
 # What an item run may take at most on a loaded machine when no attack slows it down.
 QUICK_SECONDS = 8.0
 
-
-@pytest.fixture
-def servers(monkeypatch):
-    """A pool of this test's own (a server an attack stalled must not serve the next test)."""
-    pool = suite_server.Servers()
-    monkeypatch.setattr(engine, "SERVERS", pool)
-    yield pool
-    pool.close()
 
 
 def _grade(tmp_path: Path, name: str, text: str):

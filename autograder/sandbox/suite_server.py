@@ -177,22 +177,19 @@ def serve(conn: Connection, suite: str) -> None:
     """The suite server's entry point (forked by the fork server). Never returns.
 
     pytest runs in the server up to collection; past it, only in a forked worker, which
-    ends here when its session does. The server writes nothing: its ini file is
-    ``/dev/null`` (pytest then reads none, and finds none of the project's), and its base
-    temporary folder is never made (each worker gets its own before any test).
+    ends here when its session does. The server writes nothing: its base temporary folder
+    is never made (each worker gets its own before any test).
     """
     plugin = _Serve(conn)
     try:
         os.setpgrp()  # a worker's group is its own; the grader never kills this one by a worker's
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         sys.dont_write_bytecode = True
         if not os.environ.get("WORKBOOK_WORKER_DEBUG"):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             os.close(devnull)
-        unused = Path(suite).parent / "no-tests-run-in-the-server"
-        pytest.main([suite, *worker.session_args(Path(suite), None, Path(os.devnull), unused)], plugins=[plugin])
+        worker.session(Path(suite), None, Path(suite).parent / "no-tests-run-in-the-server", plugin)
     except BaseException as exc:  # noqa: BLE001
         if os.getpid() != plugin.server_pid and plugin.emit is not None:
             worker.failed(plugin.emit, exc)
@@ -354,8 +351,7 @@ class Servers:
                     self.refused.add(key)  # it never served (the suite does not collect): ordinary workers
                 if self.servers.get(key) is server:
                     del self.servers[key]  # it died (killed?): the next job starts a new one
-            if server.running == 0:
-                server.close()
+            self._retire(server)
             return None
 
     def _add(self, ctx: Any, key: tuple, suite: Path) -> Server:

@@ -54,17 +54,14 @@ def run(conn: Connection, spec: WorkerSpec) -> None:
     emit = protocol.sender(conn.send_bytes)  # bound now: replacing Connection.send_bytes later changes nothing
     exit_now = os._exit
     try:
-        import pytest  # already imported by the fork server (autograder.preload): costs nothing here
-
         job = prepare((conn.fileno(),), spec, emit)
         if job is not None:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-            args = [spec.suite, *session_args(Path(spec.suite), job.student_file, job.ini, job.basetemp)]
+            suite = Path(spec.suite)
             # The spec names the canaries: nothing below the student's code on the stack may
             # hold it (this frame, or the Process object that carried it over the fork).
             del spec
             _forget_arguments()
-            pytest.main(args, plugins=[job.reporter])
+            session(suite, job.student_file, job.basetemp, job.reporter)
     except BaseException as exc:  # noqa: BLE001 - report, never hang the grader
         failed(emit, exc)
     finally:
@@ -90,18 +87,21 @@ def failed(emit: Callable[[protocol.Frame], None], exc: BaseException) -> None:
         pass
 
 
-def session_args(suite: Path, student_file: Path | None, ini: Path, basetemp: Path) -> list[str]:
-    """pytest's arguments for a grading session (the suite's path comes before them).
+def session(suite: Path, student_file: Path | None, basetemp: Path, plugin: Any) -> None:
+    """Run pytest on one suite with ``plugin``, as every worker and every suite server does.
 
-    No plugin from the environment's entry points (nbval, coverage, anyio...: the caller sets
-    ``PYTEST_DISABLE_PLUGIN_AUTOLOAD``): the suites need none, scanning every installed
-    package for them cost each worker, and the student's process gets no code the grader
-    did not choose.
+    pytest reads no ini file (``-c /dev/null``: none of the project's either) and no plugin
+    from the environment's entry points (nbval, coverage, anyio...): the suites need none,
+    scanning every installed package for them cost each worker, and the student's process
+    gets no code the grader did not choose.
     """
+    import pytest  # already imported by the fork server (autograder.preload): costs nothing here
+
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     suites = suite.parent.parent
     student = [f"--student={student_file}"] if student_file is not None else []
-    return [*student, f"--basetemp={basetemp}", "-c", str(ini), f"--rootdir={suites}", f"--confcutdir={suites}",
-            *PYTEST_ARGS]
+    pytest.main([str(suite), *student, f"--basetemp={basetemp}", "-c", os.devnull, f"--rootdir={suites}",
+                 f"--confcutdir={suites}", *PYTEST_ARGS], plugins=[plugin])
 
 
 @dataclass
@@ -110,7 +110,6 @@ class Job:
 
     student_file: Path
     private_tmp: Path
-    ini: Path
     reporter: Any
 
     @property
@@ -148,8 +147,6 @@ def prepare(keep: tuple[int, ...], spec: WorkerSpec, emit: Callable[[protocol.Fr
     job = student_file.parent
     private_tmp = job / "tmp"
     private_tmp.mkdir(exist_ok=True)
-    ini = job / "pytest.ini"
-    ini.write_text("[pytest]\n", encoding="utf-8")
     sys.dont_write_bytecode = True
     _capture_output(spec.resources.output_bytes)
     os.environ["TMPDIR"] = str(private_tmp)
@@ -163,7 +160,7 @@ def prepare(keep: tuple[int, ...], spec: WorkerSpec, emit: Callable[[protocol.Fr
 
     reporter = Reporter(emit, student_file, spec.item_id, frozenset(spec.skip), spec.canaries,
                         protected=tuple(Path(p) for p in spec.protected), writable=(job,), seal=seal)
-    return Job(student_file, private_tmp, ini, reporter)
+    return Job(student_file, private_tmp, reporter)
 
 
 def _close_inherited(*keep: int) -> None:

@@ -27,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from autograder.paths import EXERCISES, SOLUTIONS
 from autograder.sandbox import engine, suite_server
 from autograder.sandbox.limits import Limits
@@ -150,6 +152,22 @@ def test_a_worker_that_leaves_its_process_group_is_still_killed(tmp_path, server
                 "honest": (ITEM.points, []), "honest_seconds": observed["honest_seconds"], "survivors": []}
     print(observed)
     assert observed == expected and attack_seconds < QUICK_SECONDS and honest_seconds < QUICK_SECONDS, observed
+
+
+def test_without_seccomp_a_worker_that_left_its_group_is_killed_by_its_pidfd(tmp_path, servers):
+    """With the sandbox off nothing refuses ``setpgid``: the worker does leave its group, and
+    the grader's kill by pidfd (not by group) is what ends it, on time."""
+    off = Limits(test=5, import_=8, item=120, isolation="off")
+    before = _session_processes()
+    for name in ("honest-1", "honest-2"):  # the second run has the suite's server
+        path = tmp_path / name / ITEM.filename
+        path.parent.mkdir()
+        path.write_text(SOLUTION if name == "honest-1" else _at_import(ESCAPE_GROUP), encoding="utf-8")
+        started = time.monotonic()
+        result = engine.grade_item(ITEM, path, "hidden", off)
+        seconds = time.monotonic() - started
+    survivors = _survivors(before, servers)
+    assert (result.score, survivors) == (ITEM.points, []) and seconds < QUICK_SECONDS, (result, seconds, survivors)
 
 
 def test_a_worker_that_leaves_its_process_group_stalls_no_other_students_run(tmp_path, servers):
@@ -354,3 +372,29 @@ def test_a_worker_cannot_read_its_canaries_names(tmp_path, servers):
     print(observed)
     assert observed == {"fork_server_worker": (0, observed["fork_server_worker"][1]),
                         "server_worker": (0, observed["server_worker"][1])}, observed
+
+
+# Finding the names is enough to skip every real test; the item watch then catches the skip
+# itself (the test above), so these only look, and fail the import if they find anything.
+# Where a fork-server worker's spec was: worker.run's frame, and the multiprocessing Process
+# object that carried it over the fork (``_bootstrap``'s frame holds it as ``self``).
+FIND_CANARIES = """exec('''
+import sys as _s
+_f = _s._getframe()
+while _f is not None:
+    for _value in list(_f.f_locals.values()):
+        for _held in (_value, *(getattr(_value, "_args", None) or ())):
+            if getattr(_held, "canaries", None):
+                raise RuntimeError("found the canaries' names")
+    _f = _f.f_back
+''')
+"""
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["a fork-server worker", "a suite server's worker"])
+def test_no_frame_below_the_students_code_holds_the_canaries_names(tmp_path, servers, served):
+    servers.enabled = served
+    if served:
+        _grade(tmp_path, "honest", SOLUTION)  # the suite's next run has its server
+    result, _ = _grade(tmp_path, "looker", _at_import(FIND_CANARIES))
+    assert (result.score, result.status, result.message) == (ITEM.points, "graded", ""), result.message
